@@ -1,0 +1,59 @@
+# Vigil: `make run` serves the embedded default, `make test` runs every check.
+# Both set up from nothing: a virtualenv in .venv, packages from requirements*.txt.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The suite runs against this database; `make test TEST_DATABASE_URL=sqlite:///var/test.sqlite3` runs it on SQLite.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vigil
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint check-services browser-deps clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run   - set up and serve Vigil with the Mali demo data on http://$(HOST):$(PORT)"
+	@echo "make test  - set up and run lint, type checks and the whole test suite"
+	@echo "make lint  - ruff and mypy only"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	@mkdir -p var/static
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input -v 1
+	DJANGO_DEBUG=true VIGIL_PUBLIC_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo
+	@echo
+	@echo "Vigil is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Headless Chromium for the page tests, from Debian's packages.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SECRET_KEY=lint $(BIN)/mypy .
+
+test: $(VENV)/.dev-deps browser-deps lint
+	@mkdir -p var/static
+	DJANGO_SECRET_KEY=test-only-secret DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

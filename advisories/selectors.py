@@ -1,0 +1,316 @@
+"""Reads for the public advisory pages.
+
+Every function here runs a fixed number of queries, whatever the number of regions, ratings,
+contacts, report sections or crime indicators a country has: related rows are fetched with
+select_related / prefetch_related or in one query per kind, and grouped in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import TYPE_CHECKING
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    RISK_INDICATOR_EXPLANATIONS,
+    Advisory,
+    AdvisoryLevel,
+    ContactPoint,
+    Country,
+    CrimeIndicator,
+    CrimeIndicatorAssessment,
+    CrimePillar,
+    CrimeProfile,
+    Region,
+    ReportSection,
+    RiskIndicator,
+    SecurityReportRevision,
+    Source,
+    ThreatRating,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class CountryLevel:
+    """A country with the level of its current advisory, if one is published."""
+
+    country: Country
+    level: AdvisoryLevel | None
+    issued_on: dt.date | None
+
+
+def country_list_with_levels() -> list[CountryLevel]:
+    """Every country, by name, with its current country-wide advisory level. One query."""
+    current = Advisory.objects.filter(country=OuterRef("pk"), region__isnull=True, is_current=True)
+    countries = Country.objects.annotate(
+        current_level=Subquery(current.values("level")[:1]),
+        current_issued_on=Subquery(current.values("issued_on")[:1]),
+    ).order_by("name")
+    return [
+        CountryLevel(
+            country=country,
+            level=AdvisoryLevel(country.current_level) if country.current_level else None,
+            issued_on=country.current_issued_on,
+        )
+        for country in countries
+    ]
+
+
+def highest_levels_first(rows: list[CountryLevel]) -> list[CountryLevel]:
+    """The countries that have a published advisory, the most dangerous first."""
+    published = [row for row in rows if row.level is not None]
+    return sorted(published, key=lambda row: (-(row.level or 0), row.country.name))
+
+
+@dataclass(frozen=True)
+class InitialGroup:
+    letter: str
+    rows: list[CountryLevel]
+
+
+def group_by_initial(rows: list[CountryLevel]) -> list[InitialGroup]:
+    """Countries under the first letter of their name, accents ignored (Åland Islands under A)."""
+    groups: dict[str, list[CountryLevel]] = {}
+    for row in rows:
+        letter = unicodedata.normalize("NFKD", row.country.name)[:1].upper()
+        groups.setdefault(letter, []).append(row)
+    return [InitialGroup(letter=letter, rows=groups[letter]) for letter in sorted(groups)]
+
+
+@dataclass(frozen=True)
+class IndicatorExplained:
+    letter: str
+    name: StrOrPromise
+    explanation: StrOrPromise
+
+
+def indicators_explained(advisory: Advisory | None) -> list[IndicatorExplained]:
+    if advisory is None:
+        return []
+    return [
+        IndicatorExplained(
+            letter=indicator.value, name=indicator.label, explanation=RISK_INDICATOR_EXPLANATIONS[indicator]
+        )
+        for indicator in (RiskIndicator(letter) for letter in advisory.indicators)
+    ]
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """A region and its own current advisory; None means the country's level applies."""
+
+    region: Region
+    advisory: Advisory | None
+
+
+@dataclass(frozen=True)
+class PlaceRatings:
+    """The threat ratings of one place (the whole country, a region or a city)."""
+
+    place: str
+    kind: str
+    ratings: list[ThreatRating]
+
+
+@dataclass(frozen=True)
+class AssessmentGroup:
+    pillar: CrimePillar
+    assessments: list[CrimeIndicatorAssessment]
+
+
+@dataclass(frozen=True)
+class CrimeProfileView:
+    profile: CrimeProfile
+    groups: list[AssessmentGroup]
+
+
+@dataclass
+class CountryPage:
+    country: Country
+    advisory: Advisory | None
+    indicators: list[IndicatorExplained]
+    regions: list[RegionRow]
+    rating_groups: list[PlaceRatings]
+    revisions: list[SecurityReportRevision]
+    contacts: list[ContactPoint]
+    crime_profiles: list[CrimeProfileView]
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return bool(
+            self.advisory
+            or any(row.advisory for row in self.regions)
+            or self.rating_groups
+            or self.revisions
+            or self.contacts
+            or self.crime_profiles
+        )
+
+
+@dataclass
+class RegionPage:
+    region: Region
+    advisory: Advisory | None
+    country_advisory: Advisory | None
+    indicators: list[IndicatorExplained]
+    rating_groups: list[PlaceRatings]
+    contacts: list[ContactPoint]
+    sources: list[Source] = field(default_factory=list)
+
+
+def _current_advisories(country: Country, region: Region | None = None) -> dict[int | None, Advisory]:
+    """The current advisories of a country, keyed by region id (None for the country itself)."""
+    advisories = Advisory.objects.filter(country=country, is_current=True).select_related("source")
+    if region is not None:
+        advisories = advisories.filter(Q(region__isnull=True) | Q(region=region))
+    return {advisory.region_id: advisory for advisory in advisories}
+
+
+def _ratings() -> QuerySet[ThreatRating]:
+    return ThreatRating.objects.select_related("category", "region", "city", "source").order_by(
+        "category__position", "category__name"
+    )
+
+
+def _group_ratings(ratings: list[ThreatRating]) -> list[PlaceRatings]:
+    """Country-wide ratings first, then regions, then cities, each by name."""
+    groups: dict[tuple[int, str, int], PlaceRatings] = {}
+    for rating in ratings:
+        if rating.city_id and rating.city:
+            key, kind = (2, rating.city.name, rating.city_id), _("City")
+        elif rating.region_id and rating.region:
+            key, kind = (1, rating.region.name, rating.region_id), _("Region")
+        else:
+            key, kind = (0, "", 0), _("Whole country")
+        if key not in groups:
+            groups[key] = PlaceRatings(place=rating.place_name, kind=str(kind), ratings=[])
+        groups[key].ratings.append(rating)
+    return [groups[key] for key in sorted(groups)]
+
+
+def _published_revisions(country: Country) -> list[SecurityReportRevision]:
+    """The current revision of each of the country's reports: the latest one already published."""
+    published = Q(published_at__isnull=False, published_at__lte=timezone.now())
+    latest = (
+        SecurityReportRevision.objects.filter(published, report=OuterRef("report"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    sections = ReportSection.objects.select_related("source").order_by("position")
+    return list(
+        SecurityReportRevision.objects.filter(published, report__country=country, number=Subquery(latest))
+        .select_related("report", "source")
+        .prefetch_related(Prefetch("sections", queryset=sections))
+        .order_by("report__title")
+    )
+
+
+_PILLAR_ORDER = list(CrimePillar)
+_INDICATOR_ORDER = {value: position for position, value in enumerate(CrimeIndicator.values)}
+
+
+def _crime_profiles(country: Country) -> list[CrimeProfileView]:
+    profiles = (
+        CrimeProfile.objects.filter(country=country)
+        .select_related("source")
+        .prefetch_related("assessments")
+        .order_by("-edition")
+    )
+    views = []
+    for profile in profiles:
+        assessments = sorted(profile.assessments.all(), key=lambda a: _INDICATOR_ORDER.get(a.indicator, 999))
+        groups = [
+            AssessmentGroup(pillar=pillar, assessments=[a for a in assessments if a.pillar == pillar])
+            for pillar in _PILLAR_ORDER
+        ]
+        views.append(CrimeProfileView(profile=profile, groups=[g for g in groups if g.assessments]))
+    return views
+
+
+def _distinct_sources(*sources: Source | None) -> list[Source]:
+    """Each source once, newest first (undated ones last), from objects already loaded."""
+    unique = {source.pk: source for source in sources if source is not None}
+    return sorted(unique.values(), key=lambda s: (s.published_on is None, -(s.published_on or dt.date.min).toordinal()))
+
+
+def country_page(code: str) -> CountryPage | None:
+    """Everything the public country page shows, or None for an unknown country code."""
+    # ASCII only: "ß".upper() is "SS", which would otherwise open South Sudan's page.
+    if not code.isascii():
+        return None
+    country = Country.objects.filter(code=code.upper()).first()
+    if country is None:
+        return None
+    advisories = _current_advisories(country)
+    regions = [
+        RegionRow(region=region, advisory=advisories.get(region.pk))
+        for region in Region.objects.filter(country=country).order_by("name")
+    ]
+    ratings = list(_ratings().filter(country=country))
+    revisions = _published_revisions(country)
+    contacts = list(
+        ContactPoint.objects.filter(country=country).select_related("region", "source").order_by("position", "name")
+    )
+    crime_profiles = _crime_profiles(country)
+    page = CountryPage(
+        country=country,
+        advisory=advisories.get(None),
+        indicators=indicators_explained(advisories.get(None)),
+        regions=regions,
+        rating_groups=_group_ratings(ratings),
+        revisions=revisions,
+        contacts=contacts,
+        crime_profiles=crime_profiles,
+    )
+    page.sources = _distinct_sources(
+        *(advisory.source for advisory in advisories.values()),
+        *(rating.source for rating in ratings),
+        *chain.from_iterable(
+            [revision.source, *(section.source for section in revision.sections.all())] for revision in revisions
+        ),
+        *(contact.source for contact in contacts),
+        *(view.profile.source for view in crime_profiles),
+    )
+    return page
+
+
+def region_page(country_code: str, region_code: str) -> RegionPage | None:
+    """Everything the public region page shows, or None when the region is unknown or belongs
+    to another country than the one in the address."""
+    if not (country_code.isascii() and region_code.isascii()):
+        return None
+    region = (
+        Region.objects.filter(code=region_code.upper(), country__code=country_code.upper())
+        .select_related("country")
+        .first()
+    )
+    if region is None:
+        return None
+    advisories = _current_advisories(region.country, region)
+    advisory = advisories.get(region.pk)
+    ratings = list(_ratings().filter(Q(region=region) | Q(city__region=region)))
+    contacts = list(ContactPoint.objects.filter(region=region).select_related("source").order_by("position", "name"))
+    page = RegionPage(
+        region=region,
+        advisory=advisory,
+        country_advisory=advisories.get(None),
+        indicators=indicators_explained(advisory or advisories.get(None)),
+        rating_groups=_group_ratings(ratings),
+        contacts=contacts,
+    )
+    page.sources = _distinct_sources(
+        *(a.source for a in advisories.values()),
+        *(rating.source for rating in ratings),
+        *(contact.source for contact in contacts),
+    )
+    return page

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "advisories"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("countries/", views.country_list, name="country_list"),
+    path("countries/<str:country_code>/", views.country_detail, name="country"),
+    path("countries/<str:country_code>/regions/<str:region_code>/", views.region_detail, name="region"),
+]

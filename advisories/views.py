@@ -1,0 +1,58 @@
+"""Public advisory pages: server-rendered HTML that works without JavaScript.
+
+Addresses use lower-case codes (/countries/ml/, /countries/ml/regions/ml-bko/). An address
+with upper-case letters in a code redirects permanently (301) to its lower-case form, so
+there is one address per page for links, caches and search engines. An unknown code, or a
+region under another country's address, is a 404.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    countries = selectors.country_list_with_levels()
+    return render(
+        request,
+        "advisories/home.html",
+        {
+            "groups": selectors.group_by_initial(countries),
+            "published": selectors.highest_levels_first(countries),
+            "country_count": len(countries),
+        },
+    )
+
+
+def country_list(request: HttpRequest) -> HttpResponse:
+    """The list of countries is the home page; /countries/ leads there."""
+    return redirect("advisories:home")
+
+
+def country_detail(request: HttpRequest, country_code: str) -> HttpResponse:
+    if country_code != country_code.lower():
+        return redirect("advisories:country", country_code=country_code.lower(), permanent=True)
+    page = selectors.country_page(country_code)
+    if page is None:
+        raise Http404(_("There is no country with the code %(code)s.") % {"code": country_code.upper()})
+    return render(request, "advisories/country_detail.html", {"page": page, "country": page.country})
+
+
+def region_detail(request: HttpRequest, country_code: str, region_code: str) -> HttpResponse:
+    if country_code != country_code.lower() or region_code != region_code.lower():
+        return redirect(
+            "advisories:region", country_code=country_code.lower(), region_code=region_code.lower(), permanent=True
+        )
+    page = selectors.region_page(country_code, region_code)
+    if page is None:
+        raise Http404(
+            _("There is no region %(region)s in the country %(country)s.")
+            % {"region": region_code.upper(), "country": country_code.upper()}
+        )
+    return render(
+        request,
+        "advisories/region_detail.html",
+        {"page": page, "region": page.region, "country": page.region.country},
+    )

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from config.views import healthz
+
+admin.site.site_header = _("Vigil administration")
+admin.site.site_title = _("Vigil")
+admin.site.index_title = _("Advisories, incidents and alerts")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("advisories.urls")),
+    path("", include("incidents.urls")),
+]

@@ -1,0 +1,93 @@
+"""Who may see which incident: the one place that decides it.
+
+Every page, export, feed, API endpoint and e-mail gets its incidents through
+`incidents_visible_to` (or `incident_for_viewer` for one incident), so the sharing rules
+below are written once and tested hardest.
+
+The rules, after the Traffic Light Protocol 2.0:
+
+- TLP:CLEAR, published: anyone, signed in or not.
+- TLP:CLEAR and TLP:GREEN, not retracted: every member of an active organisation, and the
+  analysts who review them.
+- TLP:AMBER: the reporting organisation's members and its partner organisations' members.
+- TLP:AMBER+STRICT: the reporting organisation's members only.
+- TLP:RED: the reporter, and the reporting organisation's officers, security managers and
+  administrators.
+- A reporting organisation's members see its incidents in every status, retracted included
+  (subject to the TLP:RED rule); nobody else sees a retracted incident.
+
+Analysts are service staff (`is_staff`). They are not a party to an organisation's
+TLP:AMBER or TLP:RED reports, so they do not see them unless a membership allows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from .models import OFFICER_ROLES, Membership, Organisation, ReviewStatus, SharingLevel
+
+PUBLIC = Q(status=ReviewStatus.PUBLISHED, sharing_level=SharingLevel.CLEAR)
+COMMUNITY_LEVELS = (SharingLevel.CLEAR, SharingLevel.GREEN)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the sharing rules need to know about a user, loaded in one query."""
+
+    user_id: int | None = None
+    is_analyst: bool = False
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    officer_organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    partner_organisation_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.organisation_ids)
+
+
+ANONYMOUS = Viewer()
+
+
+def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    memberships = list(
+        Membership.objects.filter(user_id=user.pk, organisation__is_active=True).values_list("organisation_id", "role")
+    )
+    organisation_ids = frozenset(org_id for org_id, _role in memberships)
+    partner_ids: frozenset[int] = frozenset()
+    if organisation_ids:
+        partner_ids = frozenset(
+            Organisation.partners.through.objects.filter(
+                from_organisation_id__in=organisation_ids, to_organisation__is_active=True
+            ).values_list("to_organisation_id", flat=True)
+        )
+    return Viewer(
+        user_id=user.pk,
+        is_analyst=bool(getattr(user, "is_staff", False)),
+        organisation_ids=organisation_ids,
+        officer_organisation_ids=frozenset(org_id for org_id, role in memberships if role in OFFICER_ROLES),
+        partner_organisation_ids=partner_ids - organisation_ids,
+    )
+
+
+def visibility_filter(viewer: Viewer) -> Q:
+    """The Q object that selects exactly the incidents this viewer may see."""
+    allowed = PUBLIC
+    if viewer.is_member or viewer.is_analyst:
+        allowed |= Q(sharing_level__in=COMMUNITY_LEVELS) & ~Q(status=ReviewStatus.RETRACTED)
+    if viewer.organisation_ids:
+        own = Q(organisation_id__in=viewer.organisation_ids)
+        allowed |= own & ~Q(sharing_level=SharingLevel.RED)
+        red_readers = Q(reporter_id=viewer.user_id)
+        if viewer.officer_organisation_ids:
+            red_readers |= Q(organisation_id__in=viewer.officer_organisation_ids)
+        allowed |= own & Q(sharing_level=SharingLevel.RED) & red_readers
+    if viewer.partner_organisation_ids:
+        allowed |= Q(organisation_id__in=viewer.partner_organisation_ids, sharing_level=SharingLevel.AMBER) & ~Q(
+            status=ReviewStatus.RETRACTED
+        )
+    return allowed

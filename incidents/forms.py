@@ -1,0 +1,285 @@
+"""The incident form an officer fills in, and the analysts' retraction form.
+
+The form only turns what was typed into Python values; every rule about an incident lives in
+`incident_clean`, which `incident_submit` and `incident_update` run. Its messages come back onto
+the form's fields through `IncidentForm.add_service_errors`, so a rule is written once and an
+officer reads its message next to the field it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundWidget
+from django.utils.translation import gettext_lazy as _
+
+from advisories.models import Country, Region
+
+from .models import (
+    SHARING_LEVEL_EXPLANATIONS,
+    Actor,
+    DatePrecision,
+    Incident,
+    IncidentType,
+    LocationPrecision,
+    Organisation,
+    SharingLevel,
+    TargetType,
+)
+from .services import IncidentFields
+
+# The severity scale, shown beside each choice so two officers mean the same by "3".
+SEVERITY_SCALE = [
+    (1, _("1 · Minor"), _("Nobody hurt, little lost: a theft, a threat.")),
+    (2, _("2 · Moderate"), _("Intimidation, light injuries or a real loss of property.")),
+    (3, _("3 · Serious"), _("Armed robbery, injuries, a detention, an illegal roadblock.")),
+    (4, _("4 · Severe"), _("Someone killed or abducted, an attack on a compound or convoy.")),
+    (5, _("5 · Critical"), _("Mass casualties, hostages, or a threat to a whole programme.")),
+]
+SEVERITY_EXPLANATIONS = {value: explanation for value, _label, explanation in SEVERITY_SCALE}
+
+# Five decimal places is about a metre: what the database keeps.
+COORDINATE_STEP = Decimal("0.00001")
+MAX_PEOPLE = 100_000
+
+
+class IncidentForm(forms.Form):
+    """What happened, when, where, who, the impact, and who may see it.
+
+    `organisations` are those the user may log for; the organisation field is shown only when
+    there are several. Regions offered are those of the chosen country; a region of another
+    country is still accepted here so that `incident_clean` can say what is wrong with it.
+    """
+
+    organisation = forms.ModelChoiceField(
+        label=_("Reporting organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    incident_type = forms.ModelChoiceField(
+        label=_("What happened"),
+        queryset=IncidentType.objects.select_related("category"),
+        empty_label=_("Choose the type of incident"),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("A few words, e.g. “Two staff vehicles stopped at a false checkpoint near Sévaré”."),
+    )
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    occurred_at_time = forms.TimeField(
+        label=_("Local time (if known)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    date_precision = forms.ChoiceField(
+        label=_("How precise is the date?"), choices=DatePrecision.choices, initial=DatePrecision.DAY
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.order_by("name"), empty_label=_("Choose the country")
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        required=False,
+        help_text=_("Pick the region, or give the coordinates below and the region is found from them."),
+    )
+    place_name = forms.CharField(
+        label=_("Place"), max_length=200, required=False, help_text=_("Town, village, road or landmark.")
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Decimal degrees, e.g. 14.4936 (north is positive)."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Decimal degrees, e.g. -4.1982 (west is negative)."),
+    )
+    location_precision = forms.ChoiceField(
+        label=_("How precise is the place?"), choices=LocationPrecision.choices, initial=LocationPrecision.EXACT
+    )
+    actors = forms.ModelMultipleChoiceField(
+        label=_("Who did it"),
+        queryset=Actor.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Leave empty if unknown. Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    target_types = forms.ModelMultipleChoiceField(
+        label=_("Who was hit"),
+        queryset=TargetType.objects.order_by("position", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    killed = forms.IntegerField(label=_("Killed"), min_value=0, max_value=MAX_PEOPLE, initial=0)
+    injured = forms.IntegerField(label=_("Injured"), min_value=0, max_value=MAX_PEOPLE, initial=0)
+    abducted = forms.IntegerField(label=_("Abducted"), min_value=0, max_value=MAX_PEOPLE, initial=0)
+    severity = forms.TypedChoiceField(
+        label=_("Severity"),
+        coerce=int,
+        choices=[(value, label) for value, label, _explanation in SEVERITY_SCALE],
+        widget=forms.RadioSelect,
+    )
+    # No max_length here: the browser would cut a long paste silently. incident_clean says how
+    # long it is and how long it may be.
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    sources = forms.CharField(
+        label=_("Sources"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where this account comes from, one per line: a witness, a partner, a press article's address."),
+    )
+    sharing_level = forms.ChoiceField(
+        label=_("Who may see it"), choices=SharingLevel.choices, initial=SharingLevel.AMBER, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        if len(self.organisations) > 1:
+            self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[organisation.pk for organisation in self.organisations]
+            )
+        else:
+            # One organisation (or an edit, where it is fixed): nothing to choose.
+            del self.fields["organisation"]
+        self.fields["incident_type"].choices = _types_by_category()  # type: ignore[attr-defined]
+        self.fields["region"].choices = self._region_choices()  # type: ignore[attr-defined]
+
+    # Choices -------------------------------------------------------------------------------
+
+    def selected_country_id(self) -> int | None:
+        value: Any = self.data.get("country") if self.is_bound else self.initial.get("country")
+        if isinstance(value, Country):
+            return value.pk
+        if value in (None, ""):
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+    def _region_choices(self) -> list[tuple[Any, Any]]:
+        country_id = self.selected_country_id()
+        if country_id is None:
+            return [("", _("Choose the country first, or give the coordinates"))]
+        regions = Region.objects.filter(country_id=country_id).order_by("name").values_list("pk", "name")
+        return [("", _("Choose the region")), *regions]
+
+    @property
+    def severity_options(self) -> list[tuple[BoundWidget, str]]:
+        return [(radio, str(SEVERITY_EXPLANATIONS[int(radio.data["value"])])) for radio in self["severity"].subwidgets]
+
+    @property
+    def sharing_level_options(self) -> list[tuple[BoundWidget, str]]:
+        return [
+            (radio, str(SHARING_LEVEL_EXPLANATIONS[SharingLevel(radio.data["value"])]))
+            for radio in self["sharing_level"].subwidgets
+        ]
+
+    # Cleaning ------------------------------------------------------------------------------
+
+    def clean_latitude(self) -> Decimal | None:
+        return _round_coordinate(self.cleaned_data["latitude"], limit=90)
+
+    def clean_longitude(self) -> Decimal | None:
+        return _round_coordinate(self.cleaned_data["longitude"], limit=180)
+
+    def chosen_organisation(self) -> Organisation:
+        if "organisation" in self.fields:
+            return self.cleaned_data["organisation"]
+        return self.organisations[0]
+
+    def incident_fields(self) -> IncidentFields:
+        """What the officer typed, as the services take it. Call after is_valid()."""
+        data = self.cleaned_data
+        return IncidentFields(
+            title=data["title"],
+            incident_type=data["incident_type"],
+            occurred_on=data["occurred_on"],
+            occurred_at_time=data["occurred_at_time"],
+            date_precision=data["date_precision"],
+            country=data["country"],
+            region=data["region"],
+            place_name=data["place_name"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            location_precision=data["location_precision"],
+            actors=list(data["actors"]),
+            target_types=list(data["target_types"]),
+            killed=data["killed"],
+            injured=data["injured"],
+            abducted=data["abducted"],
+            severity=data["severity"],
+            description=data["description"],
+            sources=data["sources"],
+            sharing_level=data["sharing_level"],
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put the messages of a service's ValidationError next to the fields they are about."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
+
+
+def _round_coordinate(value: Decimal | None, *, limit: int) -> Decimal | None:
+    # Out-of-range values are left as typed, for incident_clean's message to quote them as typed.
+    if value is None or abs(value) > limit:
+        return value
+    return value.quantize(COORDINATE_STEP)
+
+
+def _types_by_category() -> list[tuple[Any, Any]]:
+    """The taxonomy as <optgroup>s, one per threat category, in the categories' order."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    types = IncidentType.objects.select_related("category").order_by(
+        "category__position", "category__name", "position", "name"
+    )
+    for incident_type in types:
+        groups.setdefault(incident_type.category.name, []).append((incident_type.pk, incident_type.name))
+    return [("", _("Choose the type of incident")), *groups.items()]
+
+
+def initial_from_incident(incident: Incident) -> dict[str, Any]:
+    """An existing incident's values, to edit it."""
+    return {
+        "incident_type": incident.incident_type_id,
+        "title": incident.title,
+        "occurred_on": incident.occurred_on,
+        "occurred_at_time": incident.occurred_at_time,
+        "date_precision": incident.date_precision,
+        "country": incident.country_id,
+        "region": incident.region_id,
+        "place_name": incident.place_name,
+        "latitude": incident.latitude,
+        "longitude": incident.longitude,
+        "location_precision": incident.location_precision,
+        "actors": [actor.pk for actor in incident.actors.all()],
+        "target_types": [target.pk for target in incident.target_types.all()],
+        "killed": incident.killed,
+        "injured": incident.injured,
+        "abducted": incident.abducted,
+        "severity": incident.severity,
+        "description": incident.description,
+        "sources": incident.sources,
+        "sharing_level": incident.sharing_level,
+    }
+
+
+def initial_from_submitted(form: forms.Form, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What was submitted, as the initial values of a fresh form: to show it again without
+    judging it (the "show this country's regions" button). Each widget reads its own value,
+    so multiple choices stay lists."""
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()
+    }

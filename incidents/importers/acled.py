@@ -1,0 +1,517 @@
+"""Import ACLED exports (Armed Conflict Location & Event Data, acleddata.com) as incidents.
+
+What is accepted:
+- The current column set, with or without actor2/assoc_actor_2/inter2, disorder_type,
+  civilian_targeting, tags, event_id_no_cnty or data_id; columns in any order and case.
+  Columns this importer needs are required (see REQUIRED_COLUMNS); others are ignored.
+- Monadic exports (one row per event, actor1 against actor2) and dyadic ones (one row per
+  actor, sharing the event_id_cnty): an event becomes ONE incident with all its actors.
+  The first row of an event gives its sides; an actor first named on a later row is on the
+  other side from the one it is named on there (a dyadic row puts its own actor in actor1).
+- Dates as ACLED writes them ("31 December 2018", "31-December-2018") and ISO ("2018-12-31").
+- inter codes as numbers (1-8) or as the names newer exports use ("State forces"...).
+
+What is refused: a file in the pre-2019 taxonomy (event types "Remote violence",
+"Riots/Protests", "Battle-No change of territory"...), which has no sub-event types to map;
+a file lacking a needed column. Both with a message that says what is wrong.
+
+How fields map: (event_type, sub_event_type) to the incident type marked `acled_default`;
+country by iso (numeric), iso3 or name; region by admin1 name, else by coordinates;
+geo_precision 1/2/3 to exact/near/region; time_precision 1/2/3 to day/week/month;
+fatalities to killed; notes to the description; source to sources (one per line);
+severity by `severity_for`. Actor roles: see `role_for`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from advisories.models import Country
+
+from ..models import DESCRIPTION_MAX_LENGTH, Actor, DatePrecision, IncidentActor, IncidentType, LocationPrecision
+from ..services import MAX_UTC_OFFSET
+from .base import (
+    CsvRow,
+    CsvTable,
+    FileRefused,
+    ImportAborted,
+    ImportReport,
+    OnError,
+    Progress,
+    fit,
+    no_progress,
+    parse_coordinates,
+    parse_count,
+    read_csv,
+    require_columns,
+    severity_for,
+)
+from .places import Places
+from .sync import ACTOR_NAME_MAX_LENGTH, ActorPart, Planned, incidents_sync
+
+SOURCE = "acled"
+
+VAC, BATTLES, EXPLOSIONS = "Violence against civilians", "Battles", "Explosions/Remote violence"
+STRATEGIC, PROTESTS, RIOTS = "Strategic developments", "Protests", "Riots"
+EVENT_TYPES = (BATTLES, EXPLOSIONS, VAC, PROTESTS, RIOTS, STRATEGIC)
+# Event types of the taxonomy ACLED replaced in 2019 ("Violence against civilians" is in both).
+OLD_EVENT_TYPES = frozenset(
+    {
+        "Battle-No change of territory",
+        "Battle-Government regains territory",
+        "Battle-Non-state actor overtakes territory",
+        "Remote violence",
+        "Riots/Protests",
+        "Strategic development",
+        "Headquarters or base established",
+        "Non-violent transfer of territory",
+    }
+)
+
+REQUIRED_COLUMNS: tuple[str | tuple[str, ...], ...] = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "inter1",
+    ("iso", "iso3", "country"),
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+)
+# Older exports' names for the same columns.
+COLUMN_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+# What describes the event itself: the rows of one event must agree on these.
+EVENT_COLUMNS = (
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "iso",
+    "iso3",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    "civilian_targeting",
+)
+
+STATE, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS_, CIVILIANS, EXTERNAL = range(1, 9)
+INTER_NAMES = {
+    "state forces": STATE,
+    "rebel group": REBELS,
+    "rebel groups": REBELS,
+    "political militia": POLITICAL_MILITIA,
+    "political militias": POLITICAL_MILITIA,
+    "identity militia": IDENTITY_MILITIA,
+    "identity militias": IDENTITY_MILITIA,
+    "rioters": RIOTERS,
+    "protesters": PROTESTERS_,
+    "civilians": CIVILIANS,
+    "external/other forces": EXTERNAL,
+    "other forces": EXTERNAL,
+}
+ACTOR_KINDS = {
+    STATE: Actor.Kind.STATE_FORCES,
+    REBELS: Actor.Kind.ARMED_GROUP,
+    POLITICAL_MILITIA: Actor.Kind.ARMED_GROUP,
+    IDENTITY_MILITIA: Actor.Kind.MILITIA,
+    RIOTERS: Actor.Kind.PROTESTERS,
+    PROTESTERS_: Actor.Kind.PROTESTERS,
+    CIVILIANS: Actor.Kind.CIVILIANS,
+    EXTERNAL: Actor.Kind.FOREIGN_FORCES,
+}
+GEO_PRECISION = {"1": LocationPrecision.EXACT, "2": LocationPrecision.NEAR, "3": LocationPrecision.REGION}
+TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
+
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS = {name.lower(): number for number, name in enumerate(MONTH_NAMES, 1)} | {
+    name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, 1)
+}
+MONTHS["sept"] = 9
+_ACLED_DATE = re.compile(r"(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+)?")
+DATE_FORMATS = '"31 December 2018" or 2018-12-31'
+
+
+def what() -> str:
+    return _("an ACLED export")
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def read_table(path: Path) -> CsvTable:
+    table = read_csv(path, what=what())
+    renamed = [COLUMN_ALIASES.get(column, column) for column in table.columns]
+    if renamed != table.columns:
+        rows = [
+            CsvRow(row.line, {COLUMN_ALIASES.get(k, k): v for k, v in row.values.items()}, row.problem)
+            for row in table.rows
+        ]
+        table = CsvTable(path=table.path, encoding=table.encoding, columns=renamed, rows=rows)
+    old = sorted({row.get("event_type") for row in table.rows} & OLD_EVENT_TYPES)
+    hint = ""
+    if old or "sub_event_type" not in table.columns:
+        hint = _(
+            "ACLED changed its event types in 2019 and added sub-event types; %(found)s "
+            "Export the data again from ACLED: current exports use the event types %(current)s."
+        ) % {
+            "found": _("this file uses the old event types %(old)s.") % {"old": ", ".join(old)}
+            if old
+            else _("this file may be an export from before then."),
+            "current": ", ".join(EVENT_TYPES),
+        }
+    require_columns(table, REQUIRED_COLUMNS, what=what(), hint=hint)
+    if old:
+        raise FileRefused(
+            _("%(path)s is an ACLED export in the taxonomy used before 2019.") % {"path": path} + " " + hint
+        )
+    return table
+
+
+def parse_date(raw: str) -> dt.date | None:
+    if match := _ACLED_DATE.fullmatch(raw):
+        day, month_name, year = match.groups()
+        month = MONTHS.get(month_name.lower())
+        values = (int(year), month, int(day)) if month else None
+    elif match := _ISO_DATE.fullmatch(raw):
+        values = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    else:
+        return None
+    if values is None:
+        return None
+    try:
+        return dt.date(*values)
+    except ValueError:
+        return None
+
+
+def inter_code(raw: str) -> int:
+    """ACLED's actor category, 1-8, from its number or name; 0 when unknown."""
+    raw = raw.strip()
+    if raw.isdigit():
+        return int(raw) if 1 <= int(raw) <= 8 else 0
+    return INTER_NAMES.get(raw.lower(), 0)
+
+
+def split_actors(raw: str) -> list[str]:
+    return [name.strip() for name in raw.split(";") if name.strip()]
+
+
+def role_for(event_type: str, sub_event_type: str, side: int, inter: int) -> str:
+    """An actor's part in an event, from the event type and the actor's side (1 or 2).
+
+    Civilians are always the target. In battles both sides are involved. In violence
+    against civilians, explosions/remote violence, riots, looting and arrests, side 1
+    acts on side 2. Protesters facing excessive force are its target; other protests and
+    strategic developments involve both sides.
+    """
+    if inter == CIVILIANS:
+        return IncidentActor.Role.TARGET
+    if event_type == PROTESTS and sub_event_type == "Excessive force against protesters":
+        return IncidentActor.Role.TARGET if inter == PROTESTERS_ else IncidentActor.Role.PERPETRATOR
+    one_sided = event_type in (VAC, EXPLOSIONS, RIOTS) or (
+        event_type == STRATEGIC and sub_event_type in ("Looting/property destruction", "Arrests")
+    )
+    if one_sided:
+        return IncidentActor.Role.PERPETRATOR if side == 1 else IncidentActor.Role.TARGET
+    return IncidentActor.Role.INVOLVED
+
+
+# Checking ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Side:
+    name: str
+    inter: int
+    side: int
+    main: bool  # actor1/actor2, not an associated actor
+
+
+class AcledImport:
+    def __init__(self, table: CsvTable, report: ImportReport) -> None:
+        self.table = table
+        self.report = report
+        self.places = Places()
+        self.types = {
+            (t.acled_event_type, t.acled_sub_event_type): t for t in IncidentType.objects.filter(acled_default=True)
+        }
+        self.latest = (timezone.now() + MAX_UTC_OFFSET).date()
+        # Each actor's kind: from a row naming it as actor1/actor2 if any, else as an associate.
+        self.kinds: dict[str, tuple[bool, str]] = {}
+
+    def groups(self) -> list[list[CsvRow]]:
+        """Rows by event, in the order events first appear; bad rows are rejected here."""
+        events: dict[str, list[CsvRow]] = {}
+        for row in self.table.rows:
+            event_id = row.get("event_id_cnty")
+            if row.problem:
+                self.report.reject(row.line, event_id, row.problem)
+            elif not event_id:
+                self.report.reject(row.line, "", _("event_id_cnty is empty"))
+            elif len(event_id) > 64:
+                self.report.reject(row.line, event_id[:20], _("event_id_cnty is longer than 64 characters"))
+            else:
+                events.setdefault(event_id, []).append(row)
+        return list(events.values())
+
+    def plan(self, rows: list[CsvRow]) -> Planned | None:
+        event_id, first = rows[0].get("event_id_cnty"), rows[0]
+        problems = self._disagreements(rows) or self._event_problems(first)
+        row_problems = {row.line: reason for row in rows if (reason := self._row_problem(row))}
+        if problems or row_problems:
+            for row in rows:
+                reason = (
+                    problems
+                    or row_problems.get(row.line)
+                    or _("another row of this event (line %(line)s) is rejected") % {"line": min(row_problems)}
+                )
+                self.report.reject(row.line, event_id, reason)
+            return None
+        return self._planned(rows)
+
+    def _disagreements(self, rows: list[CsvRow]) -> str:
+        for column in EVENT_COLUMNS:
+            values = {row.get(column) for row in rows}
+            if len(values) > 1:
+                shown = "; ".join(f"line {row.line}: {row.get(column)[:60]!r}" for row in rows)
+                return _("the rows of this event disagree on %(column)s (%(values)s)") % {
+                    "column": column,
+                    "values": shown,
+                }
+        return ""
+
+    def _row_problem(self, row: CsvRow) -> str:
+        if any("\x00" in value for value in row.values.values()):
+            return _("contains a NUL character")
+        if not row.get("actor1"):
+            return _("actor1 is empty")
+        for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
+            for name in split_actors(row.get(column)):
+                if len(name) > ACTOR_NAME_MAX_LENGTH:
+                    return _("an actor name in %(column)s is longer than %(max)s characters") % {
+                        "column": column,
+                        "max": ACTOR_NAME_MAX_LENGTH,
+                    }
+        return ""
+
+    def _event_problems(self, row: CsvRow) -> str:
+        """Everything wrong with the event's fields, in one reason."""
+        reasons = []
+        event_type, sub_event_type = row.get("event_type"), row.get("sub_event_type")
+        if event_type not in EVENT_TYPES:
+            reasons.append(
+                _("event_type %(value)r is not one of ACLED's event types (%(types)s)")
+                % {"value": event_type, "types": ", ".join(EVENT_TYPES)}
+            )
+        elif (event_type, sub_event_type) not in self.types:
+            reasons.append(
+                _("sub_event_type %(value)r is not an ACLED sub-event type of %(type)s")
+                % {"value": sub_event_type, "type": event_type}
+            )
+        occurred_on = parse_date(row.get("event_date"))
+        if occurred_on is None:
+            reasons.append(
+                _("event_date %(value)r is not a date (expected %(formats)s)")
+                % {"value": row.get("event_date"), "formats": DATE_FORMATS}
+            )
+        elif occurred_on > self.latest:
+            reasons.append(_("event_date %(date)s is in the future") % {"date": occurred_on.isoformat()})
+        for column, allowed in (("time_precision", TIME_PRECISION), ("geo_precision", GEO_PRECISION)):
+            if row.get(column) not in allowed:
+                reasons.append(
+                    _("%(column)s %(value)r is not 1, 2 or 3") % {"column": column, "value": row.get(column)}
+                )
+        _killed, reason = parse_count(row.get("fatalities"), "fatalities")
+        reasons.append(reason)
+        latitude, longitude, reason = parse_coordinates(row.get("latitude"), row.get("longitude"))
+        reasons.append(reason)
+        if not reason and latitude is None:
+            reasons.append(_("latitude and longitude are empty"))
+        if len(row.get("notes")) > DESCRIPTION_MAX_LENGTH:
+            reasons.append(
+                _("notes are %(length)s characters long; the most a description holds is %(max)s")
+                % {"length": f"{len(row.get('notes')):,}", "max": f"{DESCRIPTION_MAX_LENGTH:,}"}
+            )
+        country = self._country(row)
+        if country is None:
+            reasons.append(
+                _("the country (iso %(iso)r, %(name)r) is not in our country table")
+                % {"iso": row.get("iso") or row.get("iso3"), "name": row.get("country")}
+            )
+        elif latitude is not None and longitude is not None:
+            _region, reason = self.places.place(
+                country, region_name=row.get("admin1"), latitude=latitude, longitude=longitude
+            )
+            reasons.append(reason)
+        return "; ".join(reason for reason in reasons if reason)
+
+    def _country(self, row: CsvRow) -> Country | None:
+        countries = self.places.countries
+        return (
+            countries.numeric(row.get("iso")) or countries.alpha3(row.get("iso3")) or countries.name(row.get("country"))
+        )
+
+    def _sides(self, rows: list[CsvRow]) -> list[_Side]:
+        placed: dict[str, _Side] = {}
+        for index, row in enumerate(rows):
+            for own, actor_column, assoc_column, inter_column in (
+                (1, "actor1", "assoc_actor_1", "inter1"),
+                (2, "actor2", "assoc_actor_2", "inter2"),
+            ):
+                # On a later row of a dyadic export, the row's own actor is the other side.
+                side = own if index == 0 else 3 - own
+                inter = inter_code(row.get(inter_column))
+                names = [(name, True) for name in split_actors(row.get(actor_column))]
+                names += [(name, False) for name in split_actors(row.get(assoc_column))]
+                for name, main in names:
+                    if name not in placed:
+                        placed[name] = _Side(name, inter, side, main)
+                    kind = ACTOR_KINDS.get(inter)
+                    if kind and (name not in self.kinds or (main and not self.kinds[name][0])):
+                        self.kinds[name] = (main, kind)
+        return list(placed.values())
+
+    def _planned(self, rows: list[CsvRow]) -> Planned:
+        row = rows[0]
+        event_id = row.get("event_id_cnty")
+        event_type, sub_event_type = row.get("event_type"), row.get("sub_event_type")
+        incident_type = self.types[(event_type, sub_event_type)]
+        occurred_on = parse_date(row.get("event_date"))
+        assert occurred_on is not None
+        latitude, longitude, _reason = parse_coordinates(row.get("latitude"), row.get("longitude"))
+        assert latitude is not None and longitude is not None
+        country = self._country(row)
+        assert country is not None
+        region, _reason = self.places.place(
+            country, region_name=row.get("admin1"), latitude=latitude, longitude=longitude
+        )
+        killed, _reason = parse_count(row.get("fatalities"), "fatalities")
+        date_precision = TIME_PRECISION[row.get("time_precision")]
+        sides = self._sides(rows)
+        actors = [
+            ActorPart(side.name, Actor.Kind.UNKNOWN, role_for(event_type, sub_event_type, side.side, side.inter))
+            for side in sides
+        ]
+        sources = [*split_actors(row.get("source")), f"ACLED {event_id}"]
+        return Planned(
+            external_id=event_id,
+            line=row.line,
+            values={
+                "title": fit(title(sub_event_type, row.get("location"), occurred_on, date_precision), 200),
+                "incident_type_id": incident_type.pk,
+                "description": row.get("notes"),
+                "severity": severity_for(default=incident_type.default_severity, killed=killed, injured=0, abducted=0),
+                "occurred_on": occurred_on,
+                "date_precision": date_precision,
+                "country_id": country.pk,
+                "region_id": region.pk if region else None,
+                "place_name": fit(row.get("location"), 200),
+                "latitude": latitude,
+                "longitude": longitude,
+                "location_precision": GEO_PRECISION[row.get("geo_precision")],
+                "killed": killed,
+                "injured": 0,
+                "abducted": 0,
+                "sources": "\n".join(sources),
+            },
+            actors=actors,
+            target_types=target_types_for(event_type, row.get("civilian_targeting"), sides, actors),
+        )
+
+    def with_kinds(self, planned: Iterable[Planned]) -> list[Planned]:
+        """Give each actor the kind the whole file suggests (used only when it is created)."""
+        result = []
+        for plan in planned:
+            plan.actors = [
+                ActorPart(part.name, self.kinds.get(part.name, (False, Actor.Kind.UNKNOWN))[1], part.role)
+                for part in plan.actors
+            ]
+            result.append(plan)
+        return result
+
+
+def title(sub_event_type: str, location: str, occurred_on: dt.date, precision: str) -> str:
+    month = MONTH_NAMES[occurred_on.month - 1][:3]
+    labels: dict[str, str] = {
+        DatePrecision.DAY: f"{occurred_on.day} {month} {occurred_on.year}",
+        DatePrecision.WEEK: f"week of {occurred_on.day} {month} {occurred_on.year}",
+    }
+    when = labels.get(precision, f"{month} {occurred_on.year}")
+    return f"{sub_event_type} in {location or '?'}, {when}"
+
+
+def target_types_for(event_type: str, civilian_targeting: str, sides: list[_Side], actors: list[ActorPart]) -> set[str]:
+    """Who was hit, kept modest: civilians, security forces and UN peacekeepers."""
+    targets = set()
+    if event_type == VAC or civilian_targeting or any(side.inter == CIVILIANS for side in sides):
+        targets.add("civilians")
+    for side, part in zip(sides, actors, strict=True):
+        if part.role == IncidentActor.Role.PERPETRATOR:
+            continue
+        if side.inter in (STATE, EXTERNAL):
+            targets.add("security-forces")
+        if "MINUSMA" in side.name or "United Nations" in side.name:
+            targets.add("un-staff")
+    return targets
+
+
+# Running -------------------------------------------------------------------------------
+
+
+def acled_import(
+    *,
+    path: Path,
+    dry_run: bool = False,
+    on_error: OnError = OnError.SKIP,
+    progress: Progress[Any] = no_progress,
+) -> ImportReport:
+    """Import an ACLED export. Raises FileRefused for a file that cannot be imported at all,
+    and ImportAborted (having written nothing) when `on_error` is abort and a row is bad."""
+    table = read_table(path)
+    report = ImportReport(path=path, encoding=table.encoding, rows=len(table.rows), dry_run=dry_run)
+    importer = AcledImport(table, report)
+    groups = importer.groups()
+    planned = [plan for rows in progress(groups, len(groups), _("Reading events")) if (plan := importer.plan(rows))]
+    report.rejected.sort(key=lambda problem: problem.line)
+    if report.rejected and on_error == OnError.ABORT:
+        raise ImportAborted(report)
+    incidents_sync(
+        source=SOURCE, planned=importer.with_kinds(planned), report=report, dry_run=dry_run, progress=progress
+    )
+    return report

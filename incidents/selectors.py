@@ -1,0 +1,162 @@
+"""Reads shared by pages, exports, feeds, the API and e-mails. Access rules are applied here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from advisories.models import Country, Region
+
+from .access import Viewer, viewer_for, visibility_filter
+from .models import Incident, IncidentActor, Membership, Organisation, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def incidents_visible_to(user: AnyUser | Viewer | None) -> QuerySet[Incident]:
+    """Every incident the user may see, with what list pages need loaded alongside."""
+    viewer = user if isinstance(user, Viewer) else viewer_for(user)
+    return (
+        Incident.objects.filter(visibility_filter(viewer))
+        .select_related("country", "region", "incident_type__category", "organisation")
+        .prefetch_related("actors", "target_types")
+    )
+
+
+def incident_for_viewer(user: AnyUser | None, pk: int) -> Incident:
+    """One incident the user may see; a 404 otherwise, so its existence is not revealed."""
+    try:
+        return incidents_visible_to(user).select_related("reporter", "source_document").get(pk=pk)
+    except Incident.DoesNotExist:
+        raise Http404("No such incident.") from None
+
+
+def is_analyst(user: AnyUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "is_staff", False))
+
+
+def officer_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
+    """The active organisations for which the user may log and edit incidents."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        is_active=True,
+        memberships__user_id=user.pk,
+        memberships__role__in=[Role.OFFICER, Role.SECURITY_MANAGER, Role.ADMIN],
+    ).distinct()
+
+
+def memberships_of(user: AnyUser | None) -> QuerySet[Membership]:
+    if user is None or not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk, organisation__is_active=True).select_related("organisation")
+
+
+def can_edit_incident(user: AnyUser | None, incident: Incident) -> bool:
+    """Officers, security managers and administrators of the reporting organisation edit its incidents."""
+    if user is None or not user.is_authenticated or incident.organisation_id is None:
+        return False
+    return officer_organisations(user).filter(pk=incident.organisation_id).exists()
+
+
+# Incident lists, the CSV export and the public pages' recent incidents ---------------------
+
+# Most recent public incidents shown on a country or region advisory page.
+RECENT_PUBLIC_INCIDENTS = 10
+# Rows the CSV export reads per query; each batch loads its actors and target types in two more.
+EXPORT_BATCH_SIZE = 2000
+
+
+def incident_list_for(
+    user: AnyUser | Viewer | None,
+    *,
+    country: Country | None = None,
+    region: Region | None = None,
+    organisation_ids: Iterable[int] | None = None,
+) -> QuerySet[Incident]:
+    """The incidents of a list page, newest first: what the user may see, in a place or of some
+    organisations. Loads the actors that a row names; filters are applied on top by the caller."""
+    incidents = incidents_visible_to(user).prefetch_related(None).prefetch_related("actors")
+    if country is not None:
+        incidents = incidents.filter(country=country)
+    if region is not None:
+        incidents = incidents.filter(region=region)
+    if organisation_ids is not None:
+        incidents = incidents.filter(organisation_id__in=list(organisation_ids))
+    return incidents.order_by("-occurred_on", "-id")
+
+
+# What the CSV export reads of each incident, as plain values: building 100,000 model instances
+# with their related objects cost ten times more than writing the CSV (bench/incident_lists.py).
+EXPORT_FIELDS = (
+    "id",
+    "occurred_on",
+    "date_precision",
+    "occurred_at_time",
+    "country__code",
+    "region__code",
+    "region__name",
+    "place_name",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "title",
+    "incident_type__name",
+    "incident_type__acled_event_type",
+    "incident_type__acled_sub_event_type",
+    "incident_type__category__name",
+    "killed",
+    "injured",
+    "abducted",
+    "severity",
+    "sharing_level",
+    "status",
+    "organisation__name",
+    "description",
+    "sources",
+    "external_source",
+    "external_id",
+)
+
+
+def incident_export_rows(incidents: QuerySet[Incident]) -> Iterator[dict[str, Any]]:
+    """The incidents of an (already filtered, access-checked) queryset as dicts of EXPORT_FIELDS,
+    plus "actors" [(name, role)] and "target_types" [name], read in batches so that an export
+    of 100,000 rows never holds them all in memory: one query for the rows, two per batch."""
+    rows = incidents.select_related(None).prefetch_related(None).values(*EXPORT_FIELDS)
+    stream = rows.iterator(chunk_size=EXPORT_BATCH_SIZE)
+    while batch := list(islice(stream, EXPORT_BATCH_SIZE)):
+        ids = [row["id"] for row in batch]
+        actors: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        links = IncidentActor.objects.filter(incident_id__in=ids).order_by("role", "actor__name")
+        for incident_id, name, role in links.values_list("incident_id", "actor__name", "role"):
+            actors[incident_id].append((name, role))
+        targets: dict[int, list[str]] = defaultdict(list)
+        hits = Incident.target_types.through.objects.filter(incident_id__in=ids)
+        for incident_id, name in hits.order_by("targettype__position", "targettype__name").values_list(
+            "incident_id", "targettype__name"
+        ):
+            targets[incident_id].append(name)
+        for row in batch:
+            row["actors"] = actors.get(row["id"], [])
+            row["target_types"] = targets.get(row["id"], [])
+            yield row
+
+
+def recent_public_incidents(
+    *, country: Country | None = None, region: Region | None = None, limit: int = RECENT_PUBLIC_INCIDENTS
+) -> list[Incident]:
+    """The latest published TLP:CLEAR incidents of a country or region, as anyone sees them,
+    whoever is signed in: the advisory pages that show them are the same for everyone. One query."""
+    incidents = incidents_visible_to(None).prefetch_related(None)
+    if region is not None:
+        incidents = incidents.filter(region=region)
+    elif country is not None:
+        incidents = incidents.filter(country=country)
+    return list(incidents.order_by("-occurred_on", "-id")[:limit])

@@ -1,0 +1,260 @@
+"""Writes to the incidents app: logging, editing and reviewing incidents.
+
+Each function runs in one transaction and checks the caller's rights itself, so no page,
+API endpoint or command can skip a rule. Other apps hear about publications through the
+`incident_published` signal, sent after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from advisories.geo import PointOutsideCountry, RegionLocator
+from advisories.models import Country, Region
+
+from .access import viewer_for, visibility_filter
+from .models import (
+    DESCRIPTION_MAX_LENGTH,
+    Actor,
+    DatePrecision,
+    Incident,
+    IncidentType,
+    LocationPrecision,
+    Organisation,
+    ReviewStatus,
+    SharingLevel,
+    TargetType,
+)
+from .selectors import is_analyst, officer_organisations
+from .signals import incident_published
+
+# Anywhere on Earth it is at most 14 hours ahead of UTC: a date later than that is in the future.
+MAX_UTC_OFFSET = dt.timedelta(hours=14)
+TEXT_FIELDS = ("title", "description", "place_name", "sources")
+
+
+@dataclass
+class IncidentFields:
+    """What an officer says about an incident: everything but who reports it and its review."""
+
+    title: str
+    incident_type: IncidentType
+    occurred_on: dt.date
+    country: Country
+    severity: int
+    sharing_level: str = SharingLevel.AMBER
+    occurred_at_time: dt.time | None = None
+    date_precision: str = DatePrecision.DAY
+    region: Region | None = None
+    place_name: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    location_precision: str = LocationPrecision.EXACT
+    killed: int = 0
+    injured: int = 0
+    abducted: int = 0
+    description: str = ""
+    sources: str = ""
+    actors: Iterable[Actor] = field(default_factory=list)
+    target_types: Iterable[TargetType] = field(default_factory=list)
+
+
+SCALAR_FIELDS = tuple(f.name for f in fields(IncidentFields) if f.name not in ("actors", "target_types"))
+
+
+def incident_clean(data: IncidentFields) -> IncidentFields:
+    """Check what no form or API can be trusted to have checked; place the point in a region.
+
+    Raises ValidationError with a message per field, each one a person can act on.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def error(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for name in TEXT_FIELDS:
+        value = getattr(data, name)
+        if "\x00" in value:
+            error(name, _("Remove the null character (\\0) from this text."))
+    data.title = data.title.strip()
+    if not data.title:
+        error("title", _("Give the incident a short title."))
+    if len(data.description) > DESCRIPTION_MAX_LENGTH:
+        error(
+            "description",
+            _("The description is %(length)s characters long; shorten it to %(max)s at most.")
+            % {"length": f"{len(data.description):,}", "max": f"{DESCRIPTION_MAX_LENGTH:,}"},
+        )
+    if not 1 <= data.severity <= 5:
+        error("severity", _("Severity goes from 1 (minor) to 5 (critical)."))
+    if data.sharing_level not in SharingLevel.values:
+        error("sharing_level", _("Choose a sharing level: TLP:CLEAR, GREEN, AMBER, AMBER+STRICT or RED."))
+    latest = (timezone.now() + MAX_UTC_OFFSET).date()
+    if data.occurred_on > latest:
+        error("occurred_on", _("The date %(date)s is in the future.") % {"date": data.occurred_on.isoformat()})
+    for name in ("killed", "injured", "abducted"):
+        if getattr(data, name) < 0:
+            error(name, _("A number of people cannot be negative."))
+    _clean_place(data, error)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _clean_place(data: IncidentFields, error: Any) -> None:
+    has_lat, has_lon = data.latitude is not None, data.longitude is not None
+    if data.latitude is not None and not -90 <= data.latitude <= 90:
+        error("latitude", _("Latitude %(value)s is out of range: it goes from -90 to 90.") % {"value": data.latitude})
+        return
+    if data.longitude is not None and not -180 <= data.longitude <= 180:
+        error(
+            "longitude",
+            _("Longitude %(value)s is out of range: it goes from -180 to 180.") % {"value": data.longitude},
+        )
+        return
+    if has_lat != has_lon:
+        error("longitude" if has_lat else "latitude", _("Give both latitude and longitude, or neither."))
+        return
+    if data.region is not None and data.region.country_id != data.country.pk:
+        error(
+            "region",
+            _("%(region)s is not a region of %(country)s.")
+            % {"region": data.region.name, "country": data.country.name},
+        )
+        return
+    if data.region is None and not has_lat:
+        error("region", _("Pick the region, or give the coordinates so the region can be found from them."))
+        return
+    if has_lat and data.region is None:
+        assert data.latitude is not None and data.longitude is not None
+        try:
+            data.region = RegionLocator(data.country).region_at(latitude=data.latitude, longitude=data.longitude)
+        except PointOutsideCountry:
+            error(
+                "latitude",
+                _("The point %(lat)s, %(lon)s is not in %(country)s; check the coordinates or the country.")
+                % {"lat": data.latitude, "lon": data.longitude, "country": data.country.name},
+            )
+
+
+def _require_officer(user: User, organisation: Organisation) -> None:
+    if not officer_organisations(user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(_("Only the organisation's security officers may log or edit its incidents."))
+
+
+def _apply(incident: Incident, data: IncidentFields) -> None:
+    for name in SCALAR_FIELDS:
+        setattr(incident, name, getattr(data, name))
+
+
+def incident_submit(*, reporter: User, organisation: Organisation, data: IncidentFields) -> Incident:
+    """An officer logs an incident for their organisation. It waits for an analyst's review."""
+    _require_officer(reporter, organisation)
+    data = incident_clean(data)
+    with transaction.atomic():
+        incident = Incident(organisation=organisation, reporter=reporter, status=ReviewStatus.SUBMITTED)
+        _apply(incident, data)
+        incident.save()
+        incident.actors.set(list(data.actors))
+        incident.target_types.set(list(data.target_types))
+    return incident
+
+
+def incident_update(*, incident: Incident, editor: User, data: IncidentFields) -> Incident:
+    """An officer of the reporting organisation corrects an incident. Its review status is kept."""
+    if incident.organisation is None:
+        raise PermissionDenied(_("Imported incidents are corrected at their source and imported again."))
+    _require_officer(editor, incident.organisation)
+    data = incident_clean(data)
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        _apply(locked, data)
+        locked.save()
+        locked.actors.set(list(data.actors))
+        locked.target_types.set(list(data.target_types))
+    incident.refresh_from_db()
+    return incident
+
+
+def _require_analyst(user: User) -> None:
+    if not is_analyst(user):
+        raise PermissionDenied(_("Only analysts may verify, publish or retract incidents."))
+
+
+def _transition(
+    *, incident: Incident, analyst: User, allowed_from: Iterable[str], changes: dict[str, Any], refusal: str
+) -> Incident:
+    """Move an incident between review states if, and only if, it is in one of `allowed_from`.
+
+    The conditional UPDATE is the claim: two analysts clicking at once cannot both succeed.
+    An analyst acts only on incidents the sharing rules let them see.
+    """
+    with transaction.atomic():
+        visible = Incident.objects.filter(visibility_filter(viewer_for(analyst)))
+        if not visible.filter(pk=incident.pk).exists():
+            raise PermissionDenied(_("This incident's sharing level does not let analysts review it."))
+        claimed = visible.filter(pk=incident.pk, status__in=list(allowed_from)).update(
+            **changes, updated_at=timezone.now()
+        )
+    if claimed != 1:
+        raise ValidationError(refusal)
+    incident.refresh_from_db()
+    return incident
+
+
+def incident_verify(*, incident: Incident, analyst: User) -> Incident:
+    _require_analyst(analyst)
+    return _transition(
+        incident=incident,
+        analyst=analyst,
+        allowed_from=[ReviewStatus.SUBMITTED],
+        changes={"status": ReviewStatus.VERIFIED, "verified_at": timezone.now(), "verified_by": analyst},
+        refusal=_("Only a submitted incident can be verified."),
+    )
+
+
+def incident_publish(*, incident: Incident, analyst: User) -> Incident:
+    _require_analyst(analyst)
+    now = timezone.now()
+    changes: dict[str, Any] = {"status": ReviewStatus.PUBLISHED, "published_at": now, "published_by": analyst}
+    if incident.verified_at is None:
+        changes |= {"verified_at": now, "verified_by": analyst}
+    incident = _transition(
+        incident=incident,
+        analyst=analyst,
+        allowed_from=[ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED],
+        changes=changes,
+        refusal=_("Only a submitted or verified incident can be published."),
+    )
+    incident_id = incident.pk
+    transaction.on_commit(lambda: incident_published.send(sender=Incident, incident_id=incident_id))
+    return incident
+
+
+def incident_retract(*, incident: Incident, analyst: User, reason: str) -> Incident:
+    _require_analyst(analyst)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the incident is retracted; readers will see it.")})
+    return _transition(
+        incident=incident,
+        analyst=analyst,
+        allowed_from=[ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED, ReviewStatus.PUBLISHED],
+        changes={
+            "status": ReviewStatus.RETRACTED,
+            "retracted_at": timezone.now(),
+            "retracted_by": analyst,
+            "retraction_reason": reason,
+        },
+        refusal=_("This incident is already retracted."),
+    )

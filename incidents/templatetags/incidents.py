@@ -1,0 +1,68 @@
+"""Template tags for incidents: the public pages' recent incidents, dates with their precision,
+severities in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.template.defaultfilters import date as format_date
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from advisories.models import Country, Region
+
+from ..models import DatePrecision, Incident
+from ..selectors import RECENT_PUBLIC_INCIDENTS, recent_public_incidents
+
+register = template.Library()
+
+SEVERITY_LABELS = {
+    1: _("minor"),
+    2: _("moderate"),
+    3: _("serious"),
+    4: _("severe"),
+    5: _("critical"),
+}
+
+
+@register.inclusion_tag("incidents/_recent_incidents.html")
+def recent_incidents(place: Country | Region, limit: int = RECENT_PUBLIC_INCIDENTS) -> dict[str, Any]:
+    """The latest published TLP:CLEAR incidents of a country or region, and a link to them all.
+
+    Always the anonymous view, even for a signed-in user: these public pages are cached and
+    must not carry anything a visitor may not see."""
+    if isinstance(place, Region):
+        incidents = recent_public_incidents(region=place, limit=limit)
+        code = place.code.split("-")[0].lower()
+        url = reverse("incidents:region", kwargs={"country_code": code, "region_code": place.code.lower()})
+    else:
+        incidents = recent_public_incidents(country=place, limit=limit)
+        url = reverse("incidents:country", kwargs={"country_code": place.code.lower()})
+    return {"incidents": incidents, "place": place, "list_url": url, "show_region": not isinstance(place, Region)}
+
+
+@register.filter
+def incident_date(incident: Incident) -> str:
+    """The date as precisely as it is known: "17 Sep 2024", "week of 17 Sep 2024", "Sep 2024", "2024"."""
+    day = incident.occurred_on
+    if incident.date_precision == DatePrecision.WEEK:
+        return str(_("week of %(date)s") % {"date": format_date(day, "j M Y")})
+    if incident.date_precision == DatePrecision.MONTH:
+        return format_date(day, "M Y")
+    if incident.date_precision == DatePrecision.YEAR:
+        return format_date(day, "Y")
+    return format_date(day, "j M Y")
+
+
+@register.filter
+def severity_label(severity: int) -> str:
+    return str(SEVERITY_LABELS.get(severity, ""))
+
+
+@register.filter
+def choice_list(field: BoundField) -> list[tuple[Any, Any]]:
+    """A select's choices in one query: `{% for %}` or list() over a ModelChoiceIterator would
+    first count its rows (it has __len__); its generator has no length to ask for."""
+    return list(iter(field.field.choices))  # type: ignore[attr-defined]

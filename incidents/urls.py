@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import editing, lists, review
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("incidents/", lists.incident_list, name="list"),
+    path("incidents/export.csv", lists.incident_export, name="export"),
+    path("incidents/mine/", lists.organisation_incidents, name="organisation"),
+    path("incidents/new/", editing.incident_create, name="create"),
+    path("incidents/review/", review.review_queue, name="review"),
+    path("incidents/<int:pk>/", editing.incident_detail, name="detail"),
+    path("incidents/<int:pk>/edit/", editing.incident_edit, name="edit"),
+    path("incidents/<int:pk>/verify/", review.incident_verify, name="verify"),
+    path("incidents/<int:pk>/publish/", review.incident_publish, name="publish"),
+    path("incidents/<int:pk>/retract/", review.incident_retract, name="retract"),
+    path("countries/<str:country_code>/incidents/", lists.country_incidents, name="country"),
+    path(
+        "countries/<str:country_code>/regions/<str:region_code>/incidents/",
+        lists.region_incidents,
+        name="region",
+    ),
+]

@@ -1,0 +1,121 @@
+"""The analysts' review queue and the verify, publish and retract actions.
+
+The queue lists the submitted and verified incidents an analyst may see (so never a TLP:AMBER
+or TLP:RED report: the sharing rules keep analysts out of those), oldest first. Each action is a
+POST form that calls its service; the service's conditional update decides races, so when two
+analysts act on the same incident the second one reads a message, not an error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..models import Incident, ReviewStatus
+from ..selectors import incident_for_viewer, incidents_visible_to, is_analyst
+from .editing import forbidden
+
+PAGE_SIZE = 50
+QUEUE_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED)
+NOT_AN_ANALYST = gettext_lazy("Only Vigil's analysts review incidents.")
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not is_analyst(request.user):
+        return forbidden(request, str(NOT_AN_ANALYST))
+    incidents = (
+        incidents_visible_to(request.user)
+        .filter(status__in=QUEUE_STATUSES)
+        .select_related("reporter", "verified_by")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incidents/review_queue.html", {"page": page, "incidents": page.object_list})
+
+
+@require_POST
+@login_required
+def incident_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda incident, analyst: services.incident_verify(incident=incident, analyst=analyst),
+        done=_("Verified: %(title)s."),
+    )
+
+
+@require_POST
+@login_required
+def incident_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda incident, analyst: services.incident_publish(incident=incident, analyst=analyst),
+        done=_("Published: %(title)s."),
+    )
+
+
+@require_POST
+@login_required
+def incident_retract(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        lambda incident, analyst: services.incident_retract(incident=incident, analyst=analyst, reason=reason),
+        done=_("Retracted: %(title)s."),
+        # A retracted incident is hidden from analysts: its page would be a 404.
+        back_to_queue=True,
+    )
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    action: Callable[[Incident, User], Incident],
+    *,
+    done: str,
+    back_to_queue: bool = False,
+) -> HttpResponse:
+    if not is_analyst(request.user):
+        return forbidden(request, str(NOT_AN_ANALYST))
+    incident = incident_for_viewer(request.user, pk)
+    analyst: User = request.user  # type: ignore[assignment]
+    try:
+        action(incident, analyst)
+    except ValidationError as error:
+        incident.refresh_from_db(fields=["status"])
+        refusal = " ".join(error.messages)
+        messages.error(
+            request,
+            _("%(refusal)s “%(title)s” is now %(status)s; nothing was changed.")
+            % {"refusal": refusal, "title": incident.title, "status": incident.get_status_display().lower()},
+        )
+    except PermissionDenied as error:
+        return forbidden(request, str(error))
+    else:
+        messages.success(request, done % {"title": incident.title})
+        if back_to_queue:
+            return redirect("incidents:review")
+    return redirect(_next_page(request))
+
+
+def _next_page(request: HttpRequest) -> str:
+    """Back where the analyst acted from (the queue or the incident), never to another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "incidents:review"

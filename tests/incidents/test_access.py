@@ -1,0 +1,123 @@
+"""The sharing rules, decided in one place (incidents.access) and read through
+incidents_visible_to by every page, export, feed, API endpoint and e-mail."""
+
+import pytest
+
+from incidents.models import ReviewStatus, SharingLevel
+from incidents.selectors import incidents_visible_to
+from tests.factories import IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+CLEAR, GREEN, AMBER = SharingLevel.CLEAR, SharingLevel.GREEN, SharingLevel.AMBER
+STRICT, RED = SharingLevel.AMBER_STRICT, SharingLevel.RED
+EVERY_LEVEL = [CLEAR, GREEN, AMBER, STRICT, RED]
+
+# Who sees an incident of organisation A, logged by officer_a, in each sharing level,
+# once it is published. Everyone not listed must not see it.
+WHO_SEES_PUBLISHED = {
+    CLEAR: {
+        "officer_a",
+        "second_officer_a",
+        "manager_a",
+        "reader_a",
+        "officer_b",
+        "partner_reader",
+        "analyst",
+        "outsider",
+        "anonymous",
+    },
+    GREEN: {"officer_a", "second_officer_a", "manager_a", "reader_a", "officer_b", "partner_reader", "analyst"},
+    AMBER: {"officer_a", "second_officer_a", "manager_a", "reader_a", "partner_reader"},
+    STRICT: {"officer_a", "second_officer_a", "manager_a", "reader_a"},
+    RED: {"officer_a", "second_officer_a", "manager_a"},
+}
+PEOPLE = [
+    "officer_a",
+    "second_officer_a",
+    "manager_a",
+    "reader_a",
+    "officer_b",
+    "partner_reader",
+    "analyst",
+    "outsider",
+    "anonymous",
+]
+
+
+def _visible(cast, person, incident):
+    return incidents_visible_to(getattr(cast, person)).filter(pk=incident.pk).exists()
+
+
+@pytest.mark.parametrize("level", EVERY_LEVEL)
+def test_each_sharing_level_reaches_exactly_its_audience(cast, level):
+    incident = IncidentFactory.create(
+        sharing_level=level, status=ReviewStatus.PUBLISHED, organisation=cast.org_a, reporter=cast.officer_a
+    )
+    seen_by = {person for person in PEOPLE if _visible(cast, person, incident)}
+    assert seen_by == WHO_SEES_PUBLISHED[level]
+
+
+def test_a_red_incident_is_seen_by_its_reader_reporter_but_not_by_other_readers(cast):
+    # A reader cannot log incidents, but may have been the reporter before a change of role.
+    incident = IncidentFactory.create(
+        sharing_level=RED, status=ReviewStatus.SUBMITTED, organisation=cast.org_a, reporter=cast.reader_a
+    )
+    assert _visible(cast, "reader_a", incident)
+    assert not _visible(cast, "officer_b", incident)
+    assert _visible(cast, "manager_a", incident)
+
+
+def test_anonymous_visitors_see_only_published_clear_incidents(cast):
+    for status in ReviewStatus.values:
+        IncidentFactory.create(sharing_level=CLEAR, status=status, organisation=cast.org_a)
+    visible = incidents_visible_to(cast.anonymous)
+    assert list(visible.values_list("status", flat=True)) == [ReviewStatus.PUBLISHED]
+
+
+@pytest.mark.parametrize("status", [ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED])
+def test_other_organisations_see_unpublished_green_incidents_but_the_public_does_not(cast, status):
+    incident = IncidentFactory.create(sharing_level=GREEN, status=status, organisation=cast.org_a)
+    assert _visible(cast, "officer_b", incident)
+    assert _visible(cast, "analyst", incident)
+    assert not _visible(cast, "outsider", incident)
+    assert not _visible(cast, "anonymous", incident)
+
+
+@pytest.mark.parametrize("level", [CLEAR, GREEN, AMBER])
+def test_a_retracted_incident_stays_visible_only_to_its_own_organisation(cast, level):
+    incident = IncidentFactory.create(sharing_level=level, status=ReviewStatus.RETRACTED, organisation=cast.org_a)
+    assert _visible(cast, "reader_a", incident)
+    for person in ["officer_b", "partner_reader", "analyst", "anonymous"]:
+        assert not _visible(cast, person, incident), person
+
+
+def test_partnership_works_both_ways(cast):
+    from_partner = IncidentFactory.create(sharing_level=AMBER, organisation=cast.partner)
+    assert _visible(cast, "reader_a", from_partner)
+    assert not _visible(cast, "officer_b", from_partner)
+
+
+def test_a_deactivated_organisation_gives_its_members_nothing_beyond_the_public(cast):
+    incident = IncidentFactory.create(sharing_level=STRICT, organisation=cast.org_a)
+    cast.org_a.is_active = False
+    cast.org_a.save()
+    assert not _visible(cast, "officer_a", incident)
+
+
+def test_an_inactive_user_is_treated_as_anonymous(cast):
+    incident = IncidentFactory.create(sharing_level=GREEN, organisation=cast.org_b)
+    cast.officer_a.is_active = False
+    cast.officer_a.save()
+    assert not _visible(cast, "officer_a", incident)
+
+
+def test_reading_the_visible_incidents_costs_a_fixed_number_of_queries(cast, django_assert_num_queries):
+    IncidentFactory.create_batch(5, sharing_level=GREEN, organisation=cast.org_b)
+    # memberships, partners, incidents, actors, target types
+    with django_assert_num_queries(5):
+        incidents = list(incidents_visible_to(cast.officer_a))
+        for incident in incidents:
+            list(incident.actors.all())
+            list(incident.target_types.all())
+    assert len(incidents) == 5

@@ -1,0 +1,161 @@
+"""The incidents admin: every page opens, an incident is checked by the same rules as the
+officers' form, review goes through the services, and the sharing rules hold for analysts."""
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.db.models import Model
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from advisories.models import Country, Region
+from incidents.models import Incident, IncidentActor, IncidentType, ReviewStatus, SharingLevel, TargetType
+from tests.factories import ActorFactory, IncidentFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+INCIDENT_MODELS = list(apps.get_app_config("incidents").get_models())
+
+
+def _url(model: type[Model], view: str, *args: Any) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def superuser_client(db) -> Client:
+    client = Client()
+    client.force_login(UserFactory.create(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def one_of_each(db) -> dict[type[Model], Model]:
+    membership = MembershipFactory.create()
+    incident = IncidentFactory.create(organisation=membership.organisation, reporter=membership.user)
+    link = IncidentActor.objects.create(incident=incident, actor=ActorFactory.create())
+    return {
+        type(membership.organisation): membership.organisation,
+        type(membership): membership,
+        IncidentType: IncidentType.objects.get(slug="kidnapping"),
+        type(link.actor): link.actor,
+        TargetType: TargetType.objects.get(slug="ngo-staff"),
+        Incident: incident,
+        IncidentActor: link,
+    }
+
+
+def test_every_incidents_model_is_in_the_admin_or_edited_inline():
+    inlined = {inline.model for model_admin in admin.site._registry.values() for inline in model_admin.inlines}
+    for model in INCIDENT_MODELS:
+        assert admin.site.is_registered(model) or model in inlined, model
+
+
+@pytest.mark.parametrize("model", [m for m in INCIDENT_MODELS if admin.site.is_registered(m)], ids=str)
+def test_changelist_add_and_change_pages_open(superuser_client, one_of_each, model):
+    obj = one_of_each[model]
+    for url in (_url(model, "changelist"), _url(model, "add"), _url(model, "change", obj.pk)):
+        assert superuser_client.get(url).status_code == 200, url
+    assert superuser_client.get(_url(model, "changelist"), {"q": "Relief"}).status_code == 200
+
+
+def _incident_post(**changes: Any) -> dict[str, Any]:
+    data = {
+        "title": "Carjacking on the Ségou road",
+        "incident_type": IncidentType.objects.get(slug="carjacking").pk,
+        "severity": "3",
+        "description": "",
+        "occurred_on": "2025-02-11",
+        "occurred_at_time": "",
+        "date_precision": "day",
+        "country": Country.objects.get(code="ML").pk,
+        "region": Region.objects.get(code="ML-4").pk,
+        "place_name": "",
+        "latitude": "",
+        "longitude": "",
+        "location_precision": "exact",
+        "killed": "0",
+        "injured": "0",
+        "abducted": "0",
+        "sources": "",
+        "source_document": "",
+        "external_source": "",
+        "external_id": "",
+        "organisation": "",
+        "reporter": "",
+        "sharing_level": "clear",
+        "actor_links-TOTAL_FORMS": "0",
+        "actor_links-INITIAL_FORMS": "0",
+        "actor_links-MIN_NUM_FORMS": "0",
+        "actor_links-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_incident_saved_in_the_admin_is_checked_like_the_officers_form(superuser_client):
+    niger_region = Region.objects.get(code="NE-1")
+
+    response = superuser_client.post(_url(Incident, "add"), _incident_post(region=niger_region.pk))
+
+    assert response.status_code == 200
+    assert "Agadez is not a region of Mali." in response.content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_an_incident_added_in_the_admin_with_coordinates_gets_its_region(superuser_client):
+    response = superuser_client.post(
+        _url(Incident, "add"), _incident_post(region="", latitude="13.4317", longitude="-6.2157")
+    )
+
+    assert response.status_code == 302
+    assert Incident.objects.get().region == Region.objects.get(code="ML-4")
+
+
+def test_admin_actions_publish_through_the_service(superuser_client):
+    submitted = IncidentFactory.create(status=ReviewStatus.SUBMITTED, sharing_level=SharingLevel.CLEAR)
+    published = IncidentFactory.create(status=ReviewStatus.PUBLISHED, sharing_level=SharingLevel.CLEAR)
+
+    response = superuser_client.post(
+        _url(Incident, "changelist"),
+        {"action": "publish_selected", "_selected_action": [submitted.pk, published.pk]},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "1 incident(s) updated." in html
+    assert "Only a submitted or verified incident can be published." in html
+    submitted.refresh_from_db()
+    assert submitted.status == ReviewStatus.PUBLISHED and submitted.published_at is not None
+
+
+def test_analysts_see_in_the_admin_only_what_the_sharing_rules_allow(db):
+    analyst = UserFactory.create(username="analyst", is_staff=True)
+    analyst.user_permissions.add(Permission.objects.get(codename="view_incident"))
+    organisation = MembershipFactory.create().organisation
+    green = IncidentFactory.create(title="Green roadblock", organisation=organisation, sharing_level="green")
+    red = IncidentFactory.create(title="Red kidnapping", organisation=organisation, sharing_level="red")
+    client = Client()
+    client.force_login(analyst)
+
+    html = client.get(_url(Incident, "changelist")).content.decode()
+
+    assert "Green roadblock" in html and "Red kidnapping" not in html
+    assert client.get(_url(Incident, "change", red.pk)).status_code == 302  # "does not exist": back to the list
+    assert client.get(_url(Incident, "change", green.pk)).status_code == 200
+
+
+def test_the_incident_changelist_runs_the_same_queries_for_3_or_30_incidents(superuser_client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert superuser_client.get(_url(Incident, "changelist")).status_code == 200
+        return len(queries)
+
+    IncidentFactory.create_batch(3)
+    few = count()
+    IncidentFactory.create_batch(27)
+    assert count() == few

@@ -1,0 +1,302 @@
+"""`manage.py import_awsd`: Aid Worker Security Database exports, in UTF-8 or Latin-1."""
+
+import csv
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from incidents.models import (
+    Actor,
+    DatePrecision,
+    Incident,
+    IncidentActor,
+    LocationPrecision,
+    ReviewStatus,
+    SharingLevel,
+)
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(__file__).parent / "samples"
+SAMPLE = SAMPLES / "awsd_sample.csv"
+LATIN1 = SAMPLES / "awsd_latin1_sample.csv"
+SHARED_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "awsd" / "awsd_1997-2015.csv"
+
+# The bad rows of the sample at their physical lines; incident 122's Details span lines 23-24.
+SAMPLE_REJECTIONS = [
+    "line 16 (115): latitude 95.0000 is out of range: it goes from -90 to 90",
+    "line 17 (116): country code 'XK' is not a country in our table",
+    "line 18 (117): no Country Code, and 'Chechnya' is not a country in our table",
+    "line 19 (118): 2010-2-31 is not a date",
+    "line 20 (119): Means of attack 'Poisoning' is not one this importer knows",
+    "line 22 (121): 'Atlantis' is not a region of Kenya, and the row has no coordinates",
+    "line 25 (123): the point 13.50000, 2.10000 is not in Mali",
+    "line 26 (124): the date 2099-01-01 is in the future",
+    "line 27 (101): Incident ID 101 is also on line 2",
+]
+SAMPLE_IMPORTED = {str(n) for n in (*range(101, 115), 120, 122)}
+
+
+def run(path, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_awsd", str(path), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def count(output, label):
+    match = re.search(rf"^{re.escape(label)}: (\d+)$", output, re.MULTILINE)
+    assert match, f"no {label!r} line in:\n{output}"
+    return int(match.group(1))
+
+
+def counts(output):
+    return tuple(count(output, label) for label in ("Created", "Updated", "Unchanged", "Rejected"))
+
+
+def incident(incident_id):
+    return Incident.objects.select_related("incident_type", "region").get(
+        external_source="awsd", external_id=incident_id
+    )
+
+
+def actors_of(incident_id):
+    return {(link.actor.name, link.actor.kind, link.role) for link in incident(incident_id).actor_links.all()}
+
+
+def targets_of(incident_id):
+    return set(incident(incident_id).target_types.values_list("slug", flat=True))
+
+
+def snapshot():
+    return (
+        list(Incident.objects.order_by("pk").values()),
+        list(IncidentActor.objects.order_by("pk").values()),
+        list(Incident.target_types.through.objects.order_by("pk").values()),
+        list(Actor.objects.order_by("pk").values()),
+    )
+
+
+def writes(queries):
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_it_imports_the_good_rows_as_published_public_incidents():
+    out, _err = run(SAMPLE)
+
+    assert counts(out) == (16, 0, 0, 9)
+    assert "Read 25 rows" in out
+    assert set(Incident.objects.values_list("external_id", flat=True)) == SAMPLE_IMPORTED
+    assert set(Incident.objects.values_list("external_source", "status", "sharing_level")) == {
+        ("awsd", ReviewStatus.PUBLISHED, SharingLevel.CLEAR)
+    }
+    assert not Incident.objects.exclude(organisation=None, reporter=None).exists()
+
+
+def test_it_maps_a_rows_fields():
+    run(SAMPLE)
+
+    shooting = incident("101")
+    assert shooting.title == "Aid workers: shooting in Gao, Mali, 12 May 2013"
+    assert shooting.incident_type.slug == "armed-attack"
+    assert (shooting.occurred_on, shooting.date_precision) == (dt.date(2013, 5, 12), DatePrecision.DAY)
+    assert (shooting.country.code, shooting.region.code, shooting.place_name) == ("ML", "ML-7", "Gao")
+    assert (shooting.latitude, shooting.longitude) == (Decimal("16.2666"), Decimal("-0.04"))
+    assert shooting.location_precision == LocationPrecision.NEAR
+    assert (shooting.killed, shooting.injured, shooting.abducted, shooting.severity) == (1, 0, 0, 4)
+    assert shooting.description.startswith("1 INGO national staff shot dead")
+    assert "Attack context: Ambush. Location: Road. Motive: Political." in shooting.description
+    assert shooting.sources == "Aid Worker Security Database, incident 101\nAWSD source: Official Report"
+    assert actors_of("101") == {("MUJAO", Actor.Kind.ARMED_GROUP, IncidentActor.Role.PERPETRATOR)}
+    assert targets_of("101") == {"ngo-staff"}
+
+
+def test_a_missing_day_or_month_gives_the_first_of_the_period_and_its_precision():
+    run(SAMPLE)
+
+    assert (incident("102").occurred_on, incident("102").date_precision) == (dt.date(2012, 4, 1), DatePrecision.MONTH)
+    assert incident("102").title.endswith(", Apr 2012")
+    assert (incident("103").occurred_on, incident("103").date_precision) == (dt.date(2014, 1, 1), DatePrecision.YEAR)
+
+
+@pytest.mark.parametrize(
+    ("incident_id", "slug"),
+    [
+        ("102", "kidnapping"),
+        ("103", "armed-attack"),  # Bodily assault
+        ("104", "vbied"),  # "Vehicle-born IED"
+        ("105", "explosive-ied"),  # Roadside IED
+        ("106", "explosive-ied"),  # "Landmine " with its trailing space
+        ("107", "sexual-violence"),  # "Rape/sexual assault "
+        ("108", "suicide-bombing"),
+        ("109", "air-strike"),
+        ("110", "kidnapping"),  # Kidnap-killing
+        ("111", "armed-attack"),  # Complex attack
+        ("112", "other"),  # Unknown
+        ("113", "shelling"),
+    ],
+)
+def test_the_means_of_attack_gives_the_incident_type(incident_id, slug):
+    run(SAMPLE)
+
+    assert incident(incident_id).incident_type.slug == slug
+
+
+def test_staff_and_internationals_give_the_target_types():
+    run(SAMPLE)
+
+    assert targets_of("104") == {"un-staff", "foreigners"}
+    assert targets_of("102") == {"ngo-staff", "foreigners"}
+    assert targets_of("109") == {"ngo-staff"}  # Red Cross and Red Crescent volunteers
+    assert targets_of("120") == {"un-staff", "foreigners"}
+
+
+def test_it_skips_unknown_actors_and_reuses_named_ones():
+    run(SAMPLE)
+
+    assert actors_of("102") == set()  # "Unknown"
+    assert actors_of("112") == set()  # "Not applicable"
+    assert Actor.objects.filter(name="Taliban").count() == 1
+    assert {link.incident.external_id for link in IncidentActor.objects.filter(actor__name="Taliban")} == {
+        "104",
+        "111",
+    }
+    kinds = dict(Actor.objects.values_list("name", "kind"))
+    assert kinds["Syrian Air Force"] == Actor.Kind.STATE_FORCES  # Host state
+    assert kinds["Clan militia"] == Actor.Kind.CRIMINAL
+    assert not Actor.objects.filter(name__in=["Unknown", "Not applicable"]).exists()
+
+
+def test_it_places_rows_by_region_name_or_coordinates_in_any_country():
+    run(SAMPLE)
+
+    assert incident("102").region.code == "ML-9"  # "Ménaka"
+    assert incident("103").region.code == "ML-4"  # "Segou", and no coordinates
+    assert incident("104").region.code == "AF-KAB"  # "Kabul" for "Kābul"
+    assert incident("114").region.code == "ML-6"  # no region named: by its coordinates
+    assert (incident("120").region.code, incident("120").latitude) == ("ML-8", None)
+    assert incident("113").country.code == "UA"
+    assert incident("113").latitude == Decimal("48.0159")
+
+
+def test_it_reports_bad_rows_with_their_physical_line_numbers_and_reasons():
+    out, _err = run(SAMPLE)
+
+    rejected = out.split("Rejected: 9\n", 1)[1].splitlines()
+    assert len(rejected) == len(SAMPLE_REJECTIONS)
+    for line, expected in zip(rejected, SAMPLE_REJECTIONS, strict=True):
+        assert line.strip().startswith(expected)
+
+
+def test_it_reads_a_latin1_export():
+    out, _err = run(LATIN1)
+
+    assert counts(out) == (3, 0, 0, 0)
+    assert "(Latin-1 (Windows-1252))" in out
+    assert "(Médecins du Monde)" in incident("201").description
+    assert incident("201").region.code == "ML-9"  # "Ménaka"
+    assert incident("202").region.code == "ML-4"  # "Ségou"
+    assert incident("203").country.code == "CI"
+
+
+def test_the_same_rows_in_utf8_and_latin1_are_the_same_incidents(tmp_path):
+    utf8 = tmp_path / "awsd_utf8.csv"
+    utf8.write_text(LATIN1.read_bytes().decode("latin-1"), encoding="utf-8")
+    out, _err = run(utf8)
+    assert "(UTF-8)" in out
+    before = snapshot()
+
+    out, _err = run(LATIN1)
+
+    assert counts(out) == (0, 0, 3, 0)
+    assert snapshot() == before
+
+
+def test_running_it_twice_writes_nothing_the_second_time():
+    with CaptureQueriesContext(connection) as first:
+        run(SAMPLE)
+    assert writes(first.captured_queries)
+    before = snapshot()
+
+    with CaptureQueriesContext(connection) as queries:
+        out, _err = run(SAMPLE)
+
+    assert counts(out) == (0, 0, 16, 9)
+    assert writes(queries.captured_queries) == []
+    assert snapshot() == before
+
+
+def test_a_corrected_row_updates_its_incident(tmp_path):
+    run(SAMPLE)
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "0,1,0,0,0,0,0,2,0,2,0,0,0,0,0,2,0,2,2,0,0,Roadside IED",
+        "0,1,0,0,0,0,1,1,0,2,0,0,0,0,1,1,0,2,2,0,0,Roadside IED",
+    )
+    path = tmp_path / "corrected.csv"
+    path.write_text(text, encoding="utf-8")
+
+    out, _err = run(path)
+
+    assert counts(out) == (0, 1, 15, 9)
+    assert "  105: killed, injured" in out
+    assert (incident("105").killed, incident("105").injured) == (1, 1)
+
+
+def test_a_dry_run_reports_the_same_and_writes_nothing():
+    out, _err = run(SAMPLE, dry_run=True)
+
+    assert counts(out) == (16, 0, 0, 9)
+    assert "Dry run: nothing was written." in out
+    assert not Incident.objects.exists()
+    assert not Actor.objects.exists()
+
+
+def test_on_error_abort_writes_nothing():
+    with pytest.raises(CommandError) as excinfo:
+        run(SAMPLE, on_error="abort")
+
+    assert "9 rows have problems; with --on-error=abort nothing was written" in str(excinfo.value)
+    assert SAMPLE_REJECTIONS[0] in str(excinfo.value)
+    assert not Incident.objects.exists()
+
+
+def test_it_refuses_a_file_missing_columns_it_needs(tmp_path):
+    with SAMPLE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    keep = [i for i, name in enumerate(rows[0]) if name not in ("Means of attack", "Total killed")]
+    path = tmp_path / "short.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[row[i] for i in keep] for row in rows])
+
+    with pytest.raises(CommandError, match=r"missing column\(s\) total killed, means of attack\."):
+        run(path)
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.shared_data
+def test_the_real_awsd_file_imports_and_again_changes_nothing():
+    if not SHARED_FILE.exists():
+        pytest.skip(f"{SHARED_FILE} is absent")
+    with SHARED_FILE.open(encoding="latin-1", newline="") as f:
+        rows = list(csv.DictReader(f))
+
+    out, _err = run(SHARED_FILE)
+
+    created, updated, unchanged, rejected = counts(out)
+    assert (created + rejected, updated, unchanged) == (len(rows), 0, 0)
+    # Rows without a country code (Chechnya, Kashmir, blank) and Kosovo (XK) have no country of ours.
+    assert rejected == sum(1 for row in rows if row["Country Code"] in ("", "XK"))
+    before = snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        out, _err = run(SHARED_FILE)
+    assert counts(out) == (0, 0, created, rejected)
+    assert writes(queries.captured_queries) == []
+    assert snapshot() == before
