@@ -2,7 +2,7 @@
 
 The GeoJSON files beside this module are geoBoundaries' simplified outlines (CC BY 4.0, see
 README.md here). `boundaries_load` turns them into one GeoJSON geometry per region and stores it;
-the data migration 0005_region_boundaries and `manage.py load_boundaries` both call it, and a
+the data migration 0006_region_boundaries and `manage.py load_boundaries` both call it, and a
 second run changes nothing.
 
 Mali's first-level file predates the 2016 reform: it has 9 polygons, while ISO 3166-2 has 11
