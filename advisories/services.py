@@ -35,6 +35,7 @@ from .models import (
     ThreatLevel,
     ThreatRating,
 )
+from .signals import advisory_changed
 
 
 class Outcome(StrEnum):
@@ -163,6 +164,11 @@ def advisory_set(
             source=source,
             issued_on=issued_on,
         )
+        if current is None or (current.level, current.indicators) != (advisory.level, advisory.indicators):
+            advisory_id, previous_id = advisory.pk, current.pk if current else None
+            transaction.on_commit(
+                lambda: advisory_changed.send(sender=Advisory, advisory_id=advisory_id, previous_id=previous_id)
+            )
     return advisory, Outcome.CREATED if current is None else Outcome.UPDATED
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "django_celery_beat",
     "advisories",
     "incidents",
     "alerts",
@@ -104,6 +105,28 @@ CELERY_TIMEZONE = "UTC"
 # A task that is not acknowledged within this time is handed to another worker; it must stay
 # above the longest task's run time.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Immediate alerts have a queue of their own so that a long digest never holds them up.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "alerts.tasks.immediate_*": {"queue": "immediate"},
+    "alerts.tasks.digest_*": {"queue": "digests"},
+}
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT and REDIS_URL:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT, or a task still running "
+        "would be handed to a second worker."
+    )
+
+# Alerts: how deliveries are claimed, retried and linked.
+ALERTS_CLAIM_SECONDS = env.int("ALERTS_CLAIM_SECONDS", default=300)
+ALERTS_RETRY_BASE_SECONDS = env.int("ALERTS_RETRY_BASE_SECONDS", default=60)
+ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
+ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+ALERTS_CONFIRMATION_DAYS = env.int("ALERTS_CONFIRMATION_DAYS", default=7)
 
 # E-mail: files under var/mail in the embedded default, or whatever EMAIL_URL names
 # (django-environ's form: smtp://user:password@host:port, smtp+tls://..., consolemail://).
@@ -115,6 +138,8 @@ else:
     EMAIL_FILE_PATH = str(env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vigil <alerts@vigil.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An SMTP server that stops answering must not hold a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,6 +192,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Tasks run inline in the embedded default: a line per task would bury the commands' output.
+    # (and kombu warns that the in-memory broker, which nothing uses then, has no host name).
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+    if CELERY_TASK_ALWAYS_EAGER
+    else {},
 }
 
 VIGIL_PUBLIC_URL = env.str("VIGIL_PUBLIC_URL", default="http://127.0.0.1:8000")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("advisories.urls")),
     path("", include("incidents.urls")),
+    path("", include("alerts.urls")),
 ]

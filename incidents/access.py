@@ -74,6 +74,27 @@ def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
     )
 
 
+def organisation_viewer(organisation: Organisation) -> Viewer:
+    """What an address of the organisation may see when it is no member's own: a reader's view.
+
+    A security manager lists such addresses (a security desk's shared mailbox) in the
+    organisation's subscriptions. Nobody is named, so TLP:RED, which is for named people,
+    never reaches them.
+    """
+    if not organisation.is_active:
+        return ANONYMOUS
+    partner_ids = frozenset(
+        Organisation.partners.through.objects.filter(
+            from_organisation_id=organisation.pk, to_organisation__is_active=True
+        ).values_list("to_organisation_id", flat=True)
+    )
+    return Viewer(
+        user_id=None,
+        organisation_ids=frozenset({organisation.pk}),
+        partner_organisation_ids=partner_ids - {organisation.pk},
+    )
+
+
 def visibility_filter(viewer: Viewer) -> Q:
     """The Q object that selects exactly the incidents this viewer may see."""
     allowed = PUBLIC
@@ -82,10 +103,14 @@ def visibility_filter(viewer: Viewer) -> Q:
     if viewer.organisation_ids:
         own = Q(organisation_id__in=viewer.organisation_ids)
         allowed |= own & ~Q(sharing_level=SharingLevel.RED)
-        red_readers = Q(reporter_id=viewer.user_id)
+        # TLP:RED is for named people: the reporter, and the organisation's officers.
+        red_readers = []
+        if viewer.user_id is not None:
+            red_readers.append(Q(reporter_id=viewer.user_id))
         if viewer.officer_organisation_ids:
-            red_readers |= Q(organisation_id__in=viewer.officer_organisation_ids)
-        allowed |= own & Q(sharing_level=SharingLevel.RED) & red_readers
+            red_readers.append(Q(organisation_id__in=viewer.officer_organisation_ids))
+        for readers in red_readers:
+            allowed |= own & Q(sharing_level=SharingLevel.RED) & readers
     if viewer.partner_organisation_ids:
         allowed |= Q(organisation_id__in=viewer.partner_organisation_ids, sharing_level=SharingLevel.AMBER) & ~Q(
             status=ReviewStatus.RETRACTED

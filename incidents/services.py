@@ -36,7 +36,7 @@ from .models import (
     TargetType,
 )
 from .selectors import is_analyst, officer_organisations
-from .signals import incident_published
+from .signals import incident_published, incident_submitted
 
 # Anywhere on Earth it is at most 14 hours ahead of UTC: a date later than that is in the future.
 MAX_UTC_OFFSET = dt.timedelta(hours=14)
@@ -167,6 +167,8 @@ def incident_submit(*, reporter: User, organisation: Organisation, data: Inciden
         incident.save()
         incident.actors.set(list(data.actors))
         incident.target_types.set(list(data.target_types))
+    incident_id = incident.pk
+    transaction.on_commit(lambda: incident_submitted.send(sender=Incident, incident_id=incident_id))
     return incident
 
 

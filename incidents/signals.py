@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 # Sent with `incident_id` when an analyst publishes an incident.
 incident_published = Signal()
+# Sent with `incident_id` when an officer logs an incident. Alerts use it for the sharing
+# levels that no analyst reviews (TLP:AMBER and above stay within their organisations).
+incident_submitted = Signal()

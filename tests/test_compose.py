@@ -25,14 +25,18 @@ import pytest
 import yaml
 from celery import Celery
 from celery.app.utils import find_app
+from celery.utils.imports import symbol_by_name
 from django.urls import resolve
 
+from alerts import schedules
+from config.celery import app as celery_app
 from config.views import healthz
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "compose-spec.json"
 SHARED_SCHEMA = ROOT.parent / "shared" / "data" / "compose-spec.json"
-APP_SERVICES = ("web", "worker", "beat")
+WORKERS = ("worker-immediate", "worker-digests")
+APP_SERVICES = ("web", *WORKERS, "beat")
 ENV = {"DJANGO_SECRET_KEY": "test-secret", "POSTGRES_PASSWORD": "test-password"}
 
 
@@ -117,7 +121,7 @@ def test_the_compose_file_follows_the_compose_specification(schema, compose, res
     ("service", "key", "bad_value"),
     [
         ("web", "healthcheck", {"test": ["CMD", "true"], "intervall": "10s"}),
-        ("worker", "depends_on", {"redis": {"condition": "service_ready"}}),
+        ("worker-immediate", "depends_on", {"redis": {"condition": "service_ready"}}),
         ("beat", "restart", ["always"]),
     ],
 )
@@ -136,7 +140,7 @@ def _one_shot(service: dict[str, Any]) -> bool:
 
 def test_every_long_running_service_has_a_healthcheck(compose):
     services = compose["services"]
-    assert set(services) >= {"postgres", "redis", "web", "worker", "beat", "mailpit", "migrate"}
+    assert set(services) >= {"postgres", "redis", *APP_SERVICES, "mailpit", "migrate"}
     for name, service in services.items():
         if _one_shot(service):
             continue
@@ -238,15 +242,80 @@ def test_compose_refuses_to_start_without_a_secret(compose, missing):
         interpolate(compose, env)
 
 
-def test_the_worker_healthcheck_pings_its_own_node(resolved):
+@pytest.mark.parametrize("name", WORKERS)
+def test_each_worker_healthcheck_pings_its_own_node(resolved, name):
     # `$$HOSTNAME` reaches the container's shell as `$HOSTNAME`; a single `$` would be
     # replaced by compose, from the host's environment, before the container ever sees it.
-    test = resolved["services"]["worker"]["healthcheck"]["test"]
+    service = resolved["services"][name]
+    test = service["healthcheck"]["test"]
     assert test[0] == "CMD-SHELL"
     argv = shlex.split(test[1])
     assert argv[:4] == ["celery", "-A", "config", "inspect"]
     assert "ping" in argv
-    assert argv[argv.index("-d") + 1] == "celery@$HOSTNAME"
+    # The node the worker names itself (Celery expands %h to the container's host name).
+    node = _option(service["command"], "-n", default="celery@%h").replace("%h", "$HOSTNAME")
+    assert argv[argv.index("-d") + 1] == node
+    assert not service["healthcheck"].get("disable")
+
+
+# Queues, workers and beat -------------------------------------------------------------------
+
+
+def _option(command: list[str], flag: str, *, default: str = "") -> str:
+    return command[command.index(flag) + 1] if flag in command else default
+
+
+def _worker_queues(compose: dict[str, Any]) -> dict[str, set[str]]:
+    """Each worker service's queues (-Q); a worker without -Q consumes the default queue."""
+    found = {}
+    for name, service in compose["services"].items():
+        command = service.get("command") or []
+        if command[:1] == ["celery"] and "worker" in command:
+            found[name] = set(_option(command, "-Q", default=celery_app.conf.task_default_queue).split(","))
+    return found
+
+
+def _alerts_queues() -> set[str]:
+    """Every queue an alerts task can be sent to: by the task routes, or by a beat schedule's queue."""
+    celery_app.loader.import_default_modules()
+    names = [name for name in celery_app.tasks if name.startswith("alerts.")]
+    assert {schedules.DIGEST_TASK, schedules.SWEEP_TASK} <= set(names)
+    routed = {celery_app.amqp.router.route({}, name)["queue"].name for name in names}
+    return routed | {schedules.DIGEST_QUEUE, schedules.SWEEP_QUEUE}
+
+
+def test_the_workers_are_the_worker_services(compose):
+    assert set(_worker_queues(compose)) == set(WORKERS)
+
+
+def test_every_queue_an_alerts_task_is_sent_to_has_a_worker(compose):
+    queues = _alerts_queues()
+    assert queues >= {"immediate", "digests", "celery"}
+    consumed = set().union(*_worker_queues(compose).values())
+    assert queues <= consumed, f"no worker consumes {queues - consumed}"
+
+
+def test_immediate_alerts_have_a_worker_of_their_own(compose):
+    # A long digest run must never hold up an alert that has to leave within a minute.
+    queues = _worker_queues(compose)
+    assert queues["worker-immediate"] == {"immediate"}
+    assert all("immediate" not in consumed for name, consumed in queues.items() if name != "worker-immediate")
+
+
+def test_beat_reads_its_schedules_from_the_database(compose):
+    command = compose["services"]["beat"]["command"]
+    scheduler = symbol_by_name(_option(command, "--scheduler"))
+    assert f"{scheduler.__module__}.{scheduler.__qualname__}" == "django_celery_beat.schedulers.DatabaseScheduler"
+    # A schedule file would only matter to the default file-based scheduler.
+    assert "--schedule" not in command and "-s" not in command
+    # Two beats would send every digest and sweep twice.
+    assert compose["services"]["beat"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_the_visibility_timeout_outlasts_the_longest_task(resolved):
+    env = resolved["services"]["worker-digests"]["environment"]
+    # Otherwise Redis hands a task still running to a second worker, and its e-mails may go twice.
+    assert int(env["CELERY_VISIBILITY_TIMEOUT"]) > int(env["CELERY_TASK_TIME_LIMIT"])
 
 
 # Commands resolve against the code ---------------------------------------------------------
@@ -256,7 +325,7 @@ def _celery_app_option(command: list[str]) -> str:
     return command[command.index("-A") + 1]
 
 
-@pytest.mark.parametrize(("name", "subcommand"), [("worker", "worker"), ("beat", "beat")])
+@pytest.mark.parametrize(("name", "subcommand"), [*((worker, "worker") for worker in WORKERS), ("beat", "beat")])
 def test_celery_services_start_the_projects_celery_app(compose, name, subcommand):
     command = compose["services"][name]["command"]
     assert command[0] == "celery"

@@ -1,0 +1,1 @@
+"""The alerts demo data: subscriptions of the demo NGOs and of a demo traveler (see `subscriptions`)."""

@@ -1,0 +1,275 @@
+"""Planning what to send: digest runs and immediate alerts become pending deliveries.
+
+Planning writes every delivery of a run or an alert in one transaction, and queues their
+sending after it commits. A run is unique per frequency, time zone and period, an alert per
+incident or advisory, and a delivery per recipient of each: planning the same thing twice
+writes and queues nothing more. Sending is `alerts.sending`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from email.utils import make_msgid
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from advisories.models import Advisory
+from incidents.models import Incident
+from incidents.selectors import incidents_visible_to
+
+from .content import Follows, digest_for
+from .models import DIGEST_FREQUENCIES, Delivery, DeliveryStatus, DigestRun, Frequency, ImmediateAlert, Subscription
+from .recipients import subscription_recipients
+
+PERIOD_LENGTH = {Frequency.DAILY: dt.timedelta(days=1), Frequency.WEEKLY: dt.timedelta(days=7)}
+
+
+def new_message_id() -> str:
+    """A Message-ID, chosen when a delivery is planned so that every attempt carries the same one."""
+    domain = urlsplit(settings.VIGIL_PUBLIC_URL).hostname or "vigil.localhost"
+    return make_msgid(idstring="vigil", domain=domain)
+
+
+def digest_period(*, frequency: str, time_zone: str, now: dt.datetime) -> str:
+    """The period `now` falls in, in the subscriber's time zone: "2026-11-23" or "2026-W48"."""
+    local = now.astimezone(zoneinfo.ZoneInfo(time_zone))
+    if frequency == Frequency.DAILY:
+        return local.date().isoformat()
+    year, week, _weekday = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _validate_digest(frequency: str, time_zone: str) -> None:
+    if frequency not in DIGEST_FREQUENCIES:
+        raise ValidationError(_("A digest is daily or weekly, not %(frequency)s.") % {"frequency": frequency})
+    if time_zone not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(zone)s is not a time zone name.") % {"zone": time_zone})
+
+
+def digest_time_zones(*, frequency: str) -> list[str]:
+    """The time zones of the active subscriptions of this frequency."""
+    zones = Subscription.objects.active().filter(frequency=frequency).values_list("time_zone", flat=True)
+    return sorted(set(zones))
+
+
+def digest_run_start(*, frequency: str, time_zone: str, now: dt.datetime | None = None) -> DigestRun:
+    """Start the digest of `now`'s period for the subscriptions of this frequency and time zone.
+
+    Each recipient gets a digest of what changed since their previous one (or, for a first
+    digest, in the period before the run), if anything did. Run again for the same period,
+    it finds the run already planned and does nothing.
+    """
+    _validate_digest(frequency, time_zone)
+    now = now or timezone.now()
+    period = digest_period(frequency=frequency, time_zone=time_zone, now=now)
+    with transaction.atomic():
+        run, _created = DigestRun.objects.get_or_create(
+            frequency=frequency, time_zone=time_zone, period=period, defaults={"window_end": now}
+        )
+        run = DigestRun.objects.select_for_update().get(pk=run.pk)
+        if run.planned_at is not None:
+            return run
+        deliveries = _plan_digest(run)
+        run.planned_at = timezone.now()
+        run.save(update_fields=["planned_at"])
+        queue_sending([d.pk for d in deliveries if d.pk is not None], immediate=False)
+    return run
+
+
+def _previous_window_end(run: DigestRun, subscription: Subscription) -> dt.datetime | None:
+    return (
+        Delivery.objects.filter(
+            subscription=subscription, run__frequency=run.frequency, run__window_end__lt=run.window_end
+        )
+        .order_by("-run__window_end")
+        .values_list("run__window_end", flat=True)
+        .first()
+    )
+
+
+def _plan_digest(run: DigestRun) -> list[Delivery]:
+    subscriptions = (
+        Subscription.objects.active()
+        .filter(frequency=run.frequency, time_zone=run.time_zone)
+        .select_related("organisation", "user")
+        .order_by("pk")
+    )
+    planned: list[Delivery] = []
+    for subscription in subscriptions:
+        follows = Follows.of(subscription)
+        since = _previous_window_end(run, subscription) or run.window_end - PERIOD_LENGTH[Frequency(run.frequency)]
+        for recipient in subscription_recipients(subscription):
+            digest = digest_for(viewer=recipient.viewer, follows=follows, since=since, until=run.window_end)
+            if digest.is_empty:
+                continue
+            planned.append(
+                Delivery(
+                    subscription=subscription,
+                    email=recipient.email,
+                    user_id=recipient.user_id,
+                    run=run,
+                    window_start=since,
+                    message_id=new_message_id(),
+                )
+            )
+    return Delivery.objects.bulk_create(planned)
+
+
+def _immediate_subscriptions(*, country_id: int, region_id: int | None, since: dt.datetime) -> Iterable[Subscription]:
+    """The immediate subscriptions of the place that were confirmed when the change happened:
+    one made afterwards (the demo loader makes both in one transaction) is not told about it."""
+    place = Q(countries=country_id)
+    if region_id is not None:
+        place |= Q(regions=region_id)
+    ids = (
+        Subscription.objects.active()
+        .filter(place, frequency=Frequency.IMMEDIATE, confirmed_at__lte=since)
+        .values_list("pk", flat=True)
+    )
+    return Subscription.objects.filter(pk__in=set(ids)).select_related("organisation", "user").order_by("pk")
+
+
+def immediate_alert_plan(*, incident_id: int | None = None, advisory_id: int | None = None) -> ImmediateAlert | None:
+    """Write the deliveries of an immediate alert about one incident or one advisory change.
+
+    Only the immediate subscriptions that follow the place (and, for an incident, its category
+    and severity) get one, and only recipients who may see the incident. Planned once.
+    """
+    if incident_id is not None and advisory_id is None:
+        incident = Incident.objects.select_related("incident_type").filter(pk=incident_id).first()
+        if incident is None:
+            return None
+        return _plan_once(
+            {"incident": incident, "kind": ImmediateAlert.Kind.INCIDENT}, lambda a: _plan_incident(a, incident)
+        )
+    if advisory_id is not None and incident_id is None:
+        advisory = Advisory.objects.filter(pk=advisory_id).first()
+        if advisory is None:
+            return None
+        return _plan_once(
+            {"advisory": advisory, "kind": ImmediateAlert.Kind.ADVISORY}, lambda a: _plan_advisory(a, advisory)
+        )
+    raise ValueError("An immediate alert is about one incident or one advisory.")
+
+
+def immediate_alert_record(*, incident_id: int | None = None, advisory_id: int | None = None) -> None:
+    """Note that an alert is due, before its planning is queued (see deliveries_sweep)."""
+    if incident_id is not None:
+        ImmediateAlert.objects.get_or_create(incident_id=incident_id, defaults={"kind": ImmediateAlert.Kind.INCIDENT})
+    elif advisory_id is not None:
+        ImmediateAlert.objects.get_or_create(advisory_id=advisory_id, defaults={"kind": ImmediateAlert.Kind.ADVISORY})
+
+
+def _plan_once(subject: dict[str, Any], plan: Callable[[ImmediateAlert], list[Delivery]]) -> ImmediateAlert:
+    with transaction.atomic():
+        kind = subject.pop("kind")
+        alert, _created = ImmediateAlert.objects.get_or_create(**subject, defaults={"kind": kind})
+        alert = ImmediateAlert.objects.select_for_update().get(pk=alert.pk)
+        if alert.planned_at is not None:
+            return alert
+        deliveries = plan(alert)
+        alert.planned_at = timezone.now()
+        alert.save(update_fields=["planned_at"])
+        queue_sending([d.pk for d in deliveries if d.pk is not None], immediate=True)
+    return alert
+
+
+def _plan_incident(alert: ImmediateAlert, incident: Incident) -> list[Delivery]:
+    planned: list[Delivery] = []
+    happened = incident.published_at or incident.created_at
+    for subscription in _immediate_subscriptions(
+        country_id=incident.country_id, region_id=incident.region_id, since=happened
+    ):
+        if not Follows.of(subscription).covers_incident(incident):
+            continue
+        for recipient in subscription_recipients(subscription):
+            if incidents_visible_to(recipient.viewer).filter(pk=incident.pk).exists():
+                planned.append(_immediate_delivery(alert, subscription, recipient.email, recipient.user_id))
+    return Delivery.objects.bulk_create(planned)
+
+
+def _plan_advisory(alert: ImmediateAlert, advisory: Advisory) -> list[Delivery]:
+    planned: list[Delivery] = []
+    for subscription in _immediate_subscriptions(
+        country_id=advisory.country_id, region_id=advisory.region_id, since=advisory.created_at
+    ):
+        if not Follows.of(subscription).covers_advisory(advisory):
+            continue
+        for recipient in subscription_recipients(subscription):
+            planned.append(_immediate_delivery(alert, subscription, recipient.email, recipient.user_id))
+    return Delivery.objects.bulk_create(planned)
+
+
+def _immediate_delivery(alert: ImmediateAlert, subscription: Subscription, email: str, user_id: int | None) -> Delivery:
+    return Delivery(subscription=subscription, email=email, user_id=user_id, alert=alert, message_id=new_message_id())
+
+
+def batches(ids: Sequence[int], size: int) -> list[list[int]]:
+    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+
+
+def queue_sending(delivery_ids: Sequence[int], *, immediate: bool, countdown: int | None = None) -> None:
+    """Queue the sending tasks once the current transaction commits (at once outside one)."""
+    from . import tasks  # the tasks call back into this module
+
+    if not delivery_ids:
+        return
+    task = tasks.immediate_send if immediate else tasks.digest_send
+    options: dict[str, Any] = {} if countdown is None else {"countdown": countdown}
+
+    def send(batch: list[int]) -> Callable[[], object]:
+        return lambda: task.apply_async((batch,), **options)
+
+    for batch in batches(delivery_ids, settings.ALERTS_BATCH_SIZE):
+        transaction.on_commit(send(batch))
+
+
+def deliveries_sweep(*, now: dt.datetime | None = None) -> int:
+    """Queue again the pending deliveries that are due and that no live task holds.
+
+    A delivery stays pending when the task that held it was lost (a worker killed, a broker
+    restarted) or when its last attempt failed for a passing reason. Sending claims each one,
+    so queueing one that is also queued elsewhere sends it once all the same.
+    """
+    now = now or timezone.now()
+    lost_after = now - dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS)
+    due = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        # Fresh deliveries are on their way already; leave them their time.
+        .filter(Q(created_at__lte=lost_after) | Q(next_attempt_at__isnull=False) | Q(claimed_until__isnull=False))
+        .order_by("pk")
+        .values_list("pk", "alert_id")
+    )
+    immediate = [pk for pk, alert_id in due if alert_id is not None]
+    digest = [pk for pk, alert_id in due if alert_id is None]
+    queue_sending(immediate, immediate=True)
+    queue_sending(digest, immediate=False)
+    return len(immediate) + len(digest) + _sweep_unplanned_alerts(lost_after)
+
+
+def _sweep_unplanned_alerts(lost_after: dt.datetime) -> int:
+    """Alerts recorded but never planned: their planning task was lost."""
+    from . import tasks
+
+    unplanned = list(
+        ImmediateAlert.objects.filter(planned_at__isnull=True, created_at__lte=lost_after).values_list(
+            "incident_id", "advisory_id"
+        )
+    )
+    for incident_id, advisory_id in unplanned:
+        if incident_id is not None:
+            tasks.immediate_incident.delay(incident_id)
+        elif advisory_id is not None:
+            tasks.immediate_advisory.delay(advisory_id)
+    return len(unplanned)

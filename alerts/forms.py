@@ -1,0 +1,382 @@
+"""The subscription forms (an organisation's, a traveler's) and the delivery log's filters.
+
+As with incidents, a form only turns what was typed into Python values; the rules live in
+`alerts.services.subscription_clean`, and its messages come back next to the fields they are
+about through `add_service_errors`.
+
+Without JavaScript, a list of every region of the world would be thousands of options, so the
+regions offered are those of the countries chosen (and of regions already chosen): the "show the
+regions" button shows the form again with the regions of the countries just picked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundWidget
+from django.utils.translation import gettext_lazy as _
+
+from advisories.models import Country, Region, ThreatCategory
+from incidents.forms import SEVERITY_SCALE
+from incidents.models import Organisation
+
+from .models import DeliveryStatus, Frequency, Subscription, validate_time_zone
+from .services import SubscriptionFields
+
+# Time zones offered in the list: where humanitarian and travel security desks commonly work.
+# Any other IANA name can be written in "other time zone".
+COMMON_TIME_ZONES = (
+    "UTC",
+    "Africa/Abidjan",
+    "Africa/Addis_Ababa",
+    "Africa/Algiers",
+    "Africa/Bamako",
+    "Africa/Bangui",
+    "Africa/Cairo",
+    "Africa/Casablanca",
+    "Africa/Dakar",
+    "Africa/Johannesburg",
+    "Africa/Juba",
+    "Africa/Khartoum",
+    "Africa/Kinshasa",
+    "Africa/Lagos",
+    "Africa/Maputo",
+    "Africa/Mogadishu",
+    "Africa/Nairobi",
+    "Africa/Ndjamena",
+    "Africa/Niamey",
+    "Africa/Nouakchott",
+    "Africa/Ouagadougou",
+    "Africa/Tripoli",
+    "America/Bogota",
+    "America/Caracas",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Port-au-Prince",
+    "America/Sao_Paulo",
+    "America/Toronto",
+    "Asia/Aden",
+    "Asia/Amman",
+    "Asia/Baghdad",
+    "Asia/Bangkok",
+    "Asia/Beirut",
+    "Asia/Damascus",
+    "Asia/Dhaka",
+    "Asia/Dubai",
+    "Asia/Jakarta",
+    "Asia/Jerusalem",
+    "Asia/Kabul",
+    "Asia/Karachi",
+    "Asia/Kathmandu",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Asia/Tokyo",
+    "Asia/Yangon",
+    "Australia/Sydney",
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "Europe/Brussels",
+    "Europe/Copenhagen",
+    "Europe/Istanbul",
+    "Europe/Kyiv",
+    "Europe/London",
+    "Europe/Madrid",
+    "Europe/Oslo",
+    "Europe/Paris",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Zurich",
+    "Pacific/Auckland",
+)
+
+FREQUENCY_EXPLANATIONS = {
+    Frequency.IMMEDIATE: _(
+        "An e-mail within a minute of each incident at or above the severity chosen, and of each advisory change."
+    ),
+    Frequency.DAILY: _("One e-mail at 07:00 with what changed since the day before; none if nothing did."),
+    Frequency.WEEKLY: _("One e-mail on Mondays at 07:00 with the week's changes; none if nothing changed."),
+}
+
+SEVERITY_CHOICES = [(value, label) for value, label, _explanation in SEVERITY_SCALE]
+SEVERITY_EXPLANATIONS = {value: explanation for value, _label, explanation in SEVERITY_SCALE}
+
+
+def time_zone_choices(*extra: str) -> list[tuple[Any, Any]]:
+    """The common zones grouped by continent, with `extra` zones (the organisation's, the
+    subscription's own) added where they belong."""
+    names = sorted({*COMMON_TIME_ZONES, *(zone for zone in extra if zone)} - {"UTC"})
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        area, _slash, place = name.partition("/")
+        groups.setdefault(area, []).append((name, place.replace("_", " ") or name))
+    return [("UTC", "UTC"), *groups.items()]
+
+
+class FollowForm(forms.Form):
+    """What to follow and how often: the fields an organisation's and a traveler's forms share."""
+
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries"),
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Every region of these countries. Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"),
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "To follow only part of a country: choose the country, press “Show the regions of these "
+            "countries”, pick its regions here, then unselect the country above."
+        ),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Threat categories"),
+        queryset=ThreatCategory.objects.order_by("position", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every category."),
+    )
+    min_severity = forms.TypedChoiceField(
+        label=_("Minimum severity of incidents"),
+        coerce=int,
+        choices=SEVERITY_CHOICES,
+        initial=1,
+        widget=forms.RadioSelect,
+    )
+    include_advisories = forms.BooleanField(
+        label=_("Also send changes of advisory levels and risk indicators, and new security report revisions"),
+        required=False,
+        initial=True,
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=Frequency.choices, initial=Frequency.DAILY, widget=forms.RadioSelect
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        initial="UTC",
+        help_text=_("Digests are sent at 07:00 in this time zone, and give their dates and times in it."),
+    )
+    time_zone_other = forms.CharField(
+        label=_("Other time zone"),
+        required=False,
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("Not in the list? Write its name here, e.g. Asia/Ulaanbaatar. It replaces the choice above."),
+    )
+
+    def __init__(self, *args: Any, time_zones: Iterable[str] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(*time_zones)  # type: ignore[attr-defined]
+        self.fields["regions"].choices = region_choices(self.countries_of_interest())  # type: ignore[attr-defined]
+
+    def _submitted_ids(self, name: str) -> list[int]:
+        if self.is_bound:
+            values: Iterable[Any] = (
+                self.data.getlist(name) if hasattr(self.data, "getlist") else self.data.get(name, [])
+            )
+        else:
+            values = self.initial.get(name) or []
+        ids = []
+        for value in values:
+            try:
+                ids.append(int(getattr(value, "pk", value)))
+            except (TypeError, ValueError):
+                continue
+        return ids
+
+    def countries_of_interest(self) -> set[int]:
+        """The countries whose regions are offered: those chosen, and those of chosen regions."""
+        country_ids = set(self._submitted_ids("countries"))
+        region_ids = self._submitted_ids("regions")
+        if region_ids:
+            country_ids |= set(Region.objects.filter(pk__in=region_ids).values_list("country_id", flat=True))
+        return country_ids
+
+    @property
+    def severity_options(self) -> list[tuple[BoundWidget, str]]:
+        return [
+            (radio, str(SEVERITY_EXPLANATIONS[int(radio.data["value"])])) for radio in self["min_severity"].subwidgets
+        ]
+
+    @property
+    def frequency_options(self) -> list[tuple[BoundWidget, str]]:
+        return [
+            (radio, str(FREQUENCY_EXPLANATIONS[Frequency(radio.data["value"])]))
+            for radio in self["frequency"].subwidgets
+        ]
+
+    def chosen_time_zone(self) -> str:
+        return self.cleaned_data.get("time_zone_other", "").strip() or self.cleaned_data["time_zone"]
+
+    def subscription_fields(self) -> SubscriptionFields:
+        """What was chosen, as the services take it. Call after is_valid()."""
+        data = self.cleaned_data
+        return SubscriptionFields(
+            countries=list(data["countries"]),
+            regions=list(data["regions"]),
+            categories=list(data["categories"]),
+            min_severity=data["min_severity"],
+            frequency=data["frequency"],
+            time_zone=self.chosen_time_zone(),
+            include_advisories=data["include_advisories"],
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put the messages of a service's ValidationError next to the fields they are about."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            if name == "time_zone" and self.cleaned_data.get("time_zone_other"):
+                name = "time_zone_other"
+            self.add_error(name if name in self.fields else None, errors)
+
+
+class OrganisationSubscriptionForm(FollowForm):
+    """An organisation's subscription, as its security manager sets it up."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("For your own use, e.g. “Sahel desk” or “Country director, Mali”."),
+    )
+    include_members = forms.BooleanField(
+        label=_("Send to every member of the organisation who has an e-mail address"), required=False, initial=True
+    )
+    addresses = forms.CharField(
+        label=_("Other addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_("One address per line, e.g. your security desk's shared mailbox. At most 50."),
+    )
+
+    field_order = ("organisation", "name")
+
+    def __init__(self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        if len(self.organisations) > 1:
+            self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[organisation.pk for organisation in self.organisations]
+            )
+        else:
+            # One organisation, or an edit: nothing to choose.
+            del self.fields["organisation"]
+
+    def clean_addresses(self) -> list[str]:
+        text: str = self.cleaned_data["addresses"]
+        # One per line; commas and semicolons also separate, as when a list is pasted from a mail client.
+        return [part.strip() for part in text.replace(",", "\n").replace(";", "\n").splitlines() if part.strip()]
+
+    def chosen_organisation(self) -> Organisation:
+        if "organisation" in self.fields:
+            return self.cleaned_data["organisation"]
+        return self.organisations[0]
+
+    def subscription_fields(self) -> SubscriptionFields:
+        fields = super().subscription_fields()
+        fields.name = self.cleaned_data["name"]
+        fields.include_members = self.cleaned_data["include_members"]
+        fields.addresses = self.cleaned_data["addresses"]
+        return fields
+
+
+class TravelerSubscriptionForm(FollowForm):
+    """A traveler's subscription: an address, and what to follow."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a link to this address; nothing else is sent until you follow it."),
+    )
+
+    field_order = ("email",)
+
+
+def region_choices(country_ids: Iterable[int]) -> list[tuple[Any, Any]]:
+    """The regions of these countries as <optgroup>s, one per country, in one query."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    regions = (
+        Region.objects.filter(country_id__in=list(country_ids))
+        .order_by("country__name", "name")
+        .values_list("pk", "name", "country__name")
+    )
+    for pk, name, country_name in regions:
+        groups.setdefault(country_name, []).append((pk, name))
+    return list(groups.items())
+
+
+def initial_from_subscription(subscription: Subscription) -> dict[str, Any]:
+    """An existing subscription's values, to edit it."""
+    common = subscription.time_zone in COMMON_TIME_ZONES
+    return {
+        "name": subscription.name,
+        "countries": [country.pk for country in subscription.countries.all()],
+        "regions": [region.pk for region in subscription.regions.all()],
+        "categories": [category.pk for category in subscription.categories.all()],
+        "min_severity": subscription.min_severity,
+        "frequency": subscription.frequency,
+        "time_zone": subscription.time_zone if common else "UTC",
+        "time_zone_other": "" if common else subscription.time_zone,
+        "include_members": subscription.include_members,
+        "addresses": "\n".join(subscription.addresses or []),
+        "include_advisories": subscription.include_advisories,
+    }
+
+
+def initial_from_submitted(form: forms.Form, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What was submitted, as the initial values of a fresh form: to show it again, with the
+    regions of the countries just chosen, without judging it yet."""
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()
+    }
+
+
+# The delivery log's filters --------------------------------------------------------------
+
+
+class DeliveryFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *DeliveryStatus.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date; swap them or change one."))
+        return cleaned
+
+    def bounds(self, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """The dates as a [since, before) range of instants, the days counted in `zone`."""
+        start, end = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+        since = dt.datetime.combine(start, dt.time.min, tzinfo=zone) if start else None
+        before = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone) if end else None
+        return since, before

@@ -1,0 +1,168 @@
+"""Sending pending deliveries: each claimed, sent over one SMTP connection per batch, recorded.
+
+A delivery is claimed by a conditional UPDATE that only one worker can win: it must be
+pending, due, and not held by a live claim (a lease of ALERTS_CLAIM_SECONDS). If the worker
+dies while holding it, the lease runs out and the sweeper queues it again. Each attempt
+counts. After the SMTP server accepts the message the delivery is marked sent at once.
+
+SMTP answers decide what happens next:
+- 2xx: sent.
+- 4xx, a lost or refused connection, a timeout: still pending, tried again after a backoff
+  (ALERTS_RETRY_BASE_SECONDS doubled at each attempt, at most an hour), and failed after
+  ALERTS_MAX_ATTEMPTS attempts.
+- 5xx: failed at once, with the server's answer; a permanent refusal is not retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .emails import NothingToSend, delivery_message
+from .models import Delivery, DeliveryStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = dt.timedelta(hours=1)
+ERROR_MAX = 1000
+
+
+@dataclass
+class SendReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    retry_in: int | None = None  # seconds until the earliest retry
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+class TransientFailure(Exception):
+    pass
+
+
+def classify(error: Exception) -> Exception:
+    """Permanent (5xx) or transient (4xx, connection trouble, anything unexpected)."""
+    code: int | None = None
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code = next(iter(error.recipients.values()))[0]
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code = error.smtp_code
+    text = f"{type(error).__name__}: {error}"[:ERROR_MAX]
+    # A refused login is the operator's to fix; the mail should wait for it, not be lost.
+    if code is not None and 500 <= code < 600 and not isinstance(error, smtplib.SMTPAuthenticationError):
+        return PermanentFailure(text)
+    return TransientFailure(text)
+
+
+def _claim(pk: int, now: dt.datetime) -> bool:
+    claimed = (
+        Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(
+            claimed_until=now + dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    )
+    return claimed == 1
+
+
+def _finish(pk: int, **changes: object) -> None:
+    Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING).update(
+        claimed_until=None, updated_at=timezone.now(), **changes
+    )
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    seconds = settings.ALERTS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return min(dt.timedelta(seconds=seconds), MAX_BACKOFF)
+
+
+def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
+    """Send each of these deliveries that is still pending and due, once."""
+    report = SendReport()
+    connection: BaseEmailBackend | None = None
+    try:
+        for pk in delivery_ids:
+            if not _claim(pk, timezone.now()):
+                report.skipped.append(pk)
+                continue
+            delivery = Delivery.objects.select_related(
+                "subscription__organisation", "user", "run", "alert__advisory__country", "alert__advisory__region"
+            ).get(pk=pk)
+            try:
+                message = delivery_message(delivery)
+            except NothingToSend as reason:
+                _finish(pk, status=DeliveryStatus.CANCELLED, last_error=str(reason))
+                report.cancelled.append(pk)
+                continue
+            except Exception as error:  # a bug in a template must not hold the batch
+                logger.exception("Could not build delivery %s", pk)
+                _retry_or_fail(delivery, TransientFailure(f"{type(error).__name__}: {error}"[:ERROR_MAX]), report)
+                continue
+            try:
+                if connection is None:
+                    connection = get_connection(fail_silently=False)
+                    connection.open()
+                message.connection = connection
+                connection.send_messages([message])
+            except Exception as error:
+                failure = classify(error)
+                logger.warning("Delivery %s to %s: %s", pk, delivery.email, failure)
+                # The connection may be in any state after an error: start a new one.
+                _close(connection)
+                connection = None
+                if isinstance(failure, PermanentFailure):
+                    _finish(pk, status=DeliveryStatus.FAILED, last_error=str(failure))
+                    report.failed.append(pk)
+                else:
+                    _retry_or_fail(delivery, failure, report)
+                continue
+            _finish(
+                pk, status=DeliveryStatus.SENT, sent_at=timezone.now(), subject=message.subject[:255], last_error=""
+            )
+            report.sent.append(pk)
+    finally:
+        _close(connection)
+    return report
+
+
+def _retry_or_fail(delivery: Delivery, failure: Exception, report: SendReport) -> None:
+    attempts = delivery.attempts
+    if attempts >= settings.ALERTS_MAX_ATTEMPTS:
+        _finish(
+            delivery.pk,
+            status=DeliveryStatus.FAILED,
+            last_error=f"Gave up after {attempts} attempts. Last error: {failure}"[:ERROR_MAX],
+        )
+        report.failed.append(delivery.pk)
+        return
+    wait = backoff(attempts)
+    _finish(delivery.pk, next_attempt_at=timezone.now() + wait, last_error=str(failure))
+    report.retry.append(delivery.pk)
+    seconds = int(wait.total_seconds()) + 1
+    report.retry_in = seconds if report.retry_in is None else min(report.retry_in, seconds)
+
+
+def _close(connection: BaseEmailBackend | None) -> None:
+    if connection is None:
+        return
+    try:
+        connection.close()
+    except Exception:  # closing a broken connection may fail again; it is gone either way
+        logger.debug("Closing the SMTP connection failed", exc_info=True)

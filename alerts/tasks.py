@@ -1,0 +1,66 @@
+"""Celery tasks: thin, idempotent, given ids. The work is in dispatch.py and sending.py.
+
+Routing (config/settings.py): immediate_* on the "immediate" queue, digest_* on "digests",
+the sweeper on the default queue. Tasks are acknowledged late, so a task whose worker dies
+is handed to another; claiming makes that safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from celery import shared_task
+from django.conf import settings
+
+from . import dispatch, sending, services
+
+
+def _send(delivery_ids: Sequence[int], *, immediate: bool) -> dict[str, int]:
+    report = sending.deliveries_send(delivery_ids)
+    if report.retry and not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Inline (the embedded default) there is no waiting: the sweeper or the next run retries.
+        dispatch.queue_sending(report.retry, immediate=immediate, countdown=report.retry_in)
+    return {
+        "sent": len(report.sent),
+        "failed": len(report.failed),
+        "cancelled": len(report.cancelled),
+        "retry": len(report.retry),
+        "skipped": len(report.skipped),
+    }
+
+
+@shared_task(name="alerts.tasks.immediate_incident")
+def immediate_incident(incident_id: int) -> int:
+    alert = dispatch.immediate_alert_plan(incident_id=incident_id)
+    return alert.pk if alert else 0
+
+
+@shared_task(name="alerts.tasks.immediate_advisory")
+def immediate_advisory(advisory_id: int) -> int:
+    alert = dispatch.immediate_alert_plan(advisory_id=advisory_id)
+    return alert.pk if alert else 0
+
+
+@shared_task(name="alerts.tasks.immediate_send")
+def immediate_send(delivery_ids: list[int]) -> dict[str, int]:
+    return _send(delivery_ids, immediate=True)
+
+
+@shared_task(name="alerts.tasks.digest_start")
+def digest_start(frequency: str, time_zone: str, now: str | None = None) -> int:
+    moment = dt.datetime.fromisoformat(now) if now else None
+    return dispatch.digest_run_start(frequency=frequency, time_zone=time_zone, now=moment).pk
+
+
+@shared_task(name="alerts.tasks.digest_send")
+def digest_send(delivery_ids: list[int]) -> dict[str, int]:
+    return _send(delivery_ids, immediate=False)
+
+
+@shared_task(name="alerts.tasks.deliveries_sweep")
+def deliveries_sweep() -> int:
+    """Every minute: queue again what lost tasks left pending, and end the travelers' requests
+    whose confirmation link expired unused."""
+    services.subscriptions_end_unconfirmed()
+    return dispatch.deliveries_sweep()
