@@ -218,7 +218,8 @@ def celery_broker(integration_services: None) -> Iterator[Broker]:
     app.conf.update(broker_url=REDIS_TEST_URL, task_always_eager=False)
     _forget_producer_pools(app)
     uri = app.producer_pool.connections.connection.as_uri()
-    assert uri.startswith("redis://") and uri.endswith("/12"), f"Celery would still publish to {uri}"
+    database = REDIS_TEST_URL.rsplit("/", 1)[1]
+    assert uri.startswith("redis://") and uri.endswith(f"/{database}"), f"Celery would still publish to {uri}"
     try:
         yield broker
     finally:
