@@ -11,9 +11,9 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +30,7 @@ from .models import (
     Region,
     ReportSection,
     RiskIndicator,
+    SecurityReport,
     SecurityReportRevision,
     Source,
     ThreatRating,
@@ -200,15 +201,11 @@ def _group_ratings(ratings: list[ThreatRating]) -> list[PlaceRatings]:
 
 def _published_revisions(country: Country) -> list[SecurityReportRevision]:
     """The current revision of each of the country's reports: the latest one already published."""
-    published = Q(published_at__isnull=False, published_at__lte=timezone.now())
-    latest = (
-        SecurityReportRevision.objects.filter(published, report=OuterRef("report"))
-        .order_by("-number")
-        .values("number")[:1]
-    )
+    latest = published_revisions().filter(report=OuterRef("report")).order_by("-number").values("number")[:1]
     sections = ReportSection.objects.select_related("source").order_by("position")
     return list(
-        SecurityReportRevision.objects.filter(published, report__country=country, number=Subquery(latest))
+        published_revisions()
+        .filter(report__country=country, number=Subquery(latest))
         .select_related("report", "source")
         .prefetch_related(Prefetch("sections", queryset=sections))
         .order_by("report__title")
@@ -314,3 +311,67 @@ def region_page(country_code: str, region_code: str) -> RegionPage | None:
         *(contact.source for contact in contacts),
     )
     return page
+
+
+# For the API: querysets annotated in SQL, one query per page of a list ---------------------------
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def _with_advisory(queryset: QuerySet[_M], advisories: QuerySet[Advisory]) -> QuerySet[_M]:
+    """The level, indicators and date of the first of `advisories`, as current_* annotations."""
+    return queryset.annotate(
+        current_level=Subquery(advisories.values("level")[:1]),
+        current_indicators=Subquery(advisories.values("indicators")[:1]),
+        current_issued_on=Subquery(advisories.values("issued_on")[:1]),
+    )
+
+
+def countries_with_levels() -> QuerySet[Country]:
+    """Countries with their current country-wide advisory annotated (nulls when none)."""
+    current = Advisory.objects.filter(country=OuterRef("pk"), region__isnull=True, is_current=True)
+    return _with_advisory(Country.objects.all(), current)
+
+
+def applicable_advisories(region: Any, country: Any) -> QuerySet[Advisory]:
+    """The region's current advisory first, then its country's: the first one applies."""
+    return Advisory.objects.filter(
+        Q(region=region) | Q(country=country, region__isnull=True), is_current=True
+    ).order_by(F("region").asc(nulls_last=True))
+
+
+def regions_with_levels() -> QuerySet[Region]:
+    """Regions with the advisory that applies to each annotated, and `level_from` saying whose it is."""
+    own = Advisory.objects.filter(region=OuterRef("pk"), is_current=True)
+    return (
+        _with_advisory(Region.objects.all(), applicable_advisories(OuterRef("pk"), OuterRef("country")))
+        .annotate(
+            level_from=Case(
+                When(Exists(own), then=Value("region")),
+                When(current_level__isnull=False, then=Value("country")),
+                default=None,
+                output_field=CharField(),
+            )
+        )
+        .select_related("country")
+    )
+
+
+def published_revisions() -> QuerySet[SecurityReportRevision]:
+    """Revisions already published: drafts have no date, and a future date is not yet."""
+    return SecurityReportRevision.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
+
+
+def reports_with_current_revision() -> QuerySet[SecurityReport]:
+    """Reports that have a published revision, with the latest one's number, date and summary."""
+    latest = published_revisions().filter(report=OuterRef("pk")).order_by("-number")
+    return (
+        SecurityReport.objects.annotate(
+            current_number=Subquery(latest.values("number")[:1]),
+            current_published_at=Subquery(latest.values("published_at")[:1]),
+            current_what_changed=Subquery(latest.values("what_changed")[:1]),
+        )
+        .filter(current_number__isnull=False)
+        .select_related("country")
+    )

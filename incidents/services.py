@@ -1,4 +1,4 @@
-"""Writes to the incidents app: logging, editing and reviewing incidents.
+"""Writes to the incidents app: logging, editing and reviewing incidents, and API tokens.
 
 Each function runs in one transaction and checks the caller's rights itself, so no page,
 API endpoint or command can skip a rule. Other apps hear about publications through the
@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from advisories.geo import PointOutsideCountry, RegionLocator
 from advisories.models import Country, Region
@@ -260,3 +261,25 @@ def incident_retract(*, incident: Incident, analyst: User, reason: str) -> Incid
         },
         refusal=_("This incident is already retracted."),
     )
+
+
+def api_token_create(*, user: User) -> str:
+    """Give an active user a new API token and return its key, the only time anyone sees it.
+
+    A user has one token: a new one replaces the old, which stops working at once. The user's row
+    is locked so that two requests at the same moment cannot both create one.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.is_active:
+            raise PermissionDenied(_("This account is deactivated, so it cannot have an API token."))
+        Token.objects.filter(user=locked).delete()
+        token = Token.objects.create(user=locked)
+    return str(token.key)
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token; True if there was one. Inactive users too: revoking only takes away."""
+    with transaction.atomic():
+        deleted, _per_model = Token.objects.filter(user=user).delete()
+    return deleted > 0

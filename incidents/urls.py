@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import editing, lists, review
+from .views import account, editing, lists, review
 
 app_name = "incidents"
 
 urlpatterns = [
+    path("accounts/api-token/", account.api_token, name="api-token"),
     path("incidents/", lists.incident_list, name="list"),
     path("incidents/export.csv", lists.incident_export, name="export"),
     path("incidents/mine/", lists.organisation_incidents, name="organisation"),

@@ -1,0 +1,327 @@
+"""The advisories endpoints of the JSON API: countries, regions, threat categories and ratings,
+security reports and contact points.
+
+Everything here is public and read-only: anyone may read it, nobody writes it through the API
+(analysts edit advisories in the admin), so a POST, PUT, PATCH or DELETE is a 405 for everyone,
+signed in or not, with a sentence saying so.
+
+A place's advisory is the one the public pages show (advisories/selectors.py): the country's
+current advisory, and for a region its own current advisory or, when it has none, its
+country's. A report's text is its latest published revision; drafts and revisions published in
+the future are never shown. Both are annotated in SQL (Subquery), so a page of a list costs one
+query however many rows it holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn, TypeVar
+
+from django.db.models import (
+    Model,
+    Prefetch,
+    QuerySet,
+)
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed, NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import CursorPagination
+
+from ..models import (
+    Advisory,
+    ContactPoint,
+    Country,
+    Region,
+    ReportSection,
+    SecurityReport,
+    ThreatCategory,
+    ThreatRating,
+)
+from ..selectors import (
+    applicable_advisories,
+    countries_with_levels,
+    published_revisions,
+    regions_with_levels,
+    reports_with_current_revision,
+)
+from .filters import (
+    ContactPointFilter,
+    CountryFilter,
+    RegionFilter,
+    SecurityReportFilter,
+    ThreatCategoryFilter,
+    ThreatRatingFilter,
+)
+from .serializers import (
+    ContactPointSerializer,
+    CountryDetailSerializer,
+    CountrySerializer,
+    RegionDetailSerializer,
+    RegionSerializer,
+    RevisionSerializer,
+    SecurityReportDetailSerializer,
+    SecurityReportSerializer,
+    ThreatCategorySerializer,
+    ThreatRatingSerializer,
+)
+
+_M = TypeVar("_M", bound=Model)
+
+
+def _found(queryset: QuerySet[_M], message: str, **lookup: Any) -> _M:
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise NotFound(message)
+    return found
+
+
+# Shared behaviour ------------------------------------------------------------------------------
+
+
+class ViewOrderedPagination(CursorPagination):
+    """Cursor pages in the order the view names in its `ordering`: a unique field, so that a
+    cursor always points between two rows."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
+        ordering = getattr(view, "ordering", None) or self.ordering
+        return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+
+
+class RevisionPagination(CursorPagination):
+    ordering = "-number"
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[_M]):
+    # Public data, and no write handlers: a write is a 405 for everyone rather than a 401
+    # telling an anonymous client to sign in for something it could not do signed in either.
+    permission_classes = [permissions.AllowAny]
+    pagination_class = ViewOrderedPagination
+    ordering = "id"
+
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> NoReturn:
+        raise MethodNotAllowed(
+            request.method or "",
+            detail=_(
+                "%(method)s is not allowed: the advisories API is read-only. Analysts edit advisories, "
+                "ratings, reports and contacts in the admin."
+            )
+            % {"method": request.method},
+        )
+
+
+# Countries and regions -------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Countries"),
+        description=_(
+            "Every country, by ISO code, with its current country-wide travel advisory: level, indicators "
+            "and date, all null (indicators empty) when none is published."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary=_("One country"),
+        description=_(
+            "By ISO 3166-1 alpha-2 code in either case (ml or ML). Adds the advisory's summary and source, "
+            "and each region's level: its own advisory's, or the country's when it has none."
+        ),
+    ),
+)
+class CountryViewSet(ReadOnlyViewSet[Country]):
+    serializer_class = CountrySerializer
+    filterset_class = CountryFilter
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z]{2}"
+    ordering = "code"
+
+    def get_queryset(self) -> QuerySet[Country]:
+        return countries_with_levels()
+
+    def get_serializer_class(self) -> type[CountrySerializer]:
+        return CountryDetailSerializer if self.action == "retrieve" else CountrySerializer
+
+    def get_object(self) -> Country:
+        code = self.kwargs["code"].upper()
+        country = _found(
+            self.get_queryset(), _("There is no country with the code %(code)s.") % {"code": code}, code=code
+        )
+        advisory = (
+            Advisory.objects.filter(country=country, region__isnull=True, is_current=True)
+            .select_related("source")
+            .first()
+        )
+        regions = regions_with_levels().select_related(None).filter(country=country).order_by("name")
+        # Read by CountryDetailSerializer as `advisory.summary`, `advisory.source` and `region_levels`.
+        country.advisory = advisory  # type: ignore[attr-defined]
+        country.region_levels = list(regions)  # type: ignore[attr-defined]
+        return country
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Regions"),
+        description=_(
+            "First-level subdivisions (ISO 3166-2), by code, each with the advisory that applies to it: its "
+            "own, or its country's when it has none (`level_from` says which)."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary=_("One region"),
+        description=_("By ISO 3166-2 code in either case (ml-bko or ML-BKO). Adds the advisory's summary and source."),
+    ),
+)
+class RegionViewSet(ReadOnlyViewSet[Region]):
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z]{2}-[A-Za-z0-9]+"
+    ordering = "code"
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return regions_with_levels()
+
+    def get_serializer_class(self) -> type[RegionSerializer]:
+        return RegionDetailSerializer if self.action == "retrieve" else RegionSerializer
+
+    def get_object(self) -> Region:
+        code = self.kwargs["code"].upper()
+        region = _found(
+            self.get_queryset(), _("There is no region with the code %(code)s.") % {"code": code}, code=code
+        )
+        # Read by RegionDetailSerializer as `advisory.summary` and `advisory.source`.
+        region.advisory = (  # type: ignore[attr-defined]
+            applicable_advisories(region, region.country_id).select_related("source").first()
+        )
+        return region
+
+
+# Threats ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Threat categories"), description=_("The categories threats are rated in.")),
+    retrieve=extend_schema(summary=_("One threat category"), description=_("By slug, e.g. kidnapping.")),
+)
+class ThreatCategoryViewSet(ReadOnlyViewSet[ThreatCategory]):
+    queryset = ThreatCategory.objects.all()
+    serializer_class = ThreatCategorySerializer
+    filterset_class = ThreatCategoryFilter
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    ordering = "slug"
+
+    def get_object(self) -> ThreatCategory:
+        slug = self.kwargs["slug"]
+        return _found(
+            ThreatCategory.objects.all(), _("There is no threat category %(slug)s.") % {"slug": slug}, slug=slug
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Threat ratings"),
+        description=_(
+            "How serious each category of threat is in a place (a whole country, a region or a city), in "
+            "OSAC's words: LOW, MEDIUM, HIGH or CRITICAL. Oldest first (by id)."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("One threat rating")),
+)
+class ThreatRatingViewSet(ReadOnlyViewSet[ThreatRating]):
+    queryset = ThreatRating.objects.select_related("country", "region", "city", "category", "source")
+    serializer_class = ThreatRatingSerializer
+    filterset_class = ThreatRatingFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_object(self) -> ThreatRating:
+        pk = int(self.kwargs["pk"])
+        return _found(self.get_queryset(), _("There is no threat rating %(id)s.") % {"id": pk}, pk=pk)
+
+
+# Security reports ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Security reports"),
+        description=_(
+            "Narrative reports on a country's security that have a published revision, each with its "
+            "current (latest published) revision's number, date and what it changed. Oldest first (by id)."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary=_("One security report"),
+        description=_("Its current revision, with the sections in order. 404 while no revision is published."),
+    ),
+)
+class SecurityReportViewSet(ReadOnlyViewSet[SecurityReport]):
+    serializer_class = SecurityReportSerializer
+    filterset_class = SecurityReportFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[SecurityReport]:
+        return reports_with_current_revision()
+
+    def get_serializer_class(self) -> type[SecurityReportSerializer]:
+        return SecurityReportDetailSerializer if self.action == "retrieve" else SecurityReportSerializer
+
+    def _report(self) -> SecurityReport:
+        pk = int(self.kwargs["pk"])
+        return _found(self.get_queryset(), _("There is no security report %(id)s.") % {"id": pk}, pk=pk)
+
+    def get_object(self) -> SecurityReport:
+        report = self._report()
+        sections = ReportSection.objects.select_related("source").order_by("position")
+        # Read by SecurityReportDetailSerializer as `current_revision`.
+        report.current_revision = (  # type: ignore[attr-defined]
+            published_revisions()
+            .filter(report=report, number=report.current_number)  # type: ignore[attr-defined]
+            .select_related("source")
+            .prefetch_related(Prefetch("sections", queryset=sections))
+            .get()
+        )
+        return report
+
+    @extend_schema(
+        summary=_("A security report's published revisions"),
+        description=_("Newest first. Drafts, and revisions to be published later, are not listed."),
+        responses=RevisionSerializer(many=True),
+    )
+    @action(detail=True, filter_backends=[], pagination_class=RevisionPagination)
+    def revisions(self, request: Request, pk: str) -> Response:
+        revisions = published_revisions().filter(report=self._report()).select_related("source")
+        # The view's own paginate_queryset is typed for reports; the action's paginator (named
+        # above for the schema) pages revisions.
+        paginator = RevisionPagination()
+        page = paginator.paginate_queryset(revisions, request, view=self)
+        return paginator.get_paginated_response(RevisionSerializer(page, many=True).data)
+
+
+# Contact points --------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Contact points"),
+        description=_(
+            "Whom to call in a country or a region: embassies, police, ambulances, hospitals, NGO safety "
+            "coordination. Oldest first (by id)."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("One contact point")),
+)
+class ContactPointViewSet(ReadOnlyViewSet[ContactPoint]):
+    queryset = ContactPoint.objects.select_related("country", "region", "source")
+    serializer_class = ContactPointSerializer
+    filterset_class = ContactPointFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_object(self) -> ContactPoint:
+        pk = int(self.kwargs["pk"])
+        return _found(self.get_queryset(), _("There is no contact point %(id)s.") % {"id": pk}, pk=pk)

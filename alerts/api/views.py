@@ -1,0 +1,235 @@
+"""The alerts endpoints of the JSON API: an organisation's subscriptions and its delivery log.
+
+What the alerts pages let a security manager do, through the same selectors and services:
+reads go through `organisation_subscriptions`, `managed_subscription` and `delivery_log`, so a
+user sees only the subscriptions and deliveries of the organisations they manage, and any
+other subscription is a 404, as if it did not exist. Writes go through `subscription_create`,
+`subscription_update` and `subscription_end`, which check the caller's rights and every rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from incidents.models import Organisation
+from incidents.selectors import memberships_of
+
+from .. import services
+from ..models import Delivery, Subscription
+from ..selectors import delivery_log, managed_organisations, managed_subscription, organisation_subscriptions
+from .filters import DeliveryFilter, SubscriptionFilter
+from .serializers import (
+    DeliverySerializer,
+    SubscriptionCreateSerializer,
+    SubscriptionSerializer,
+    SubscriptionWriteSerializer,
+)
+
+
+def _user(request: Request) -> User:
+    """The signed-in user; the view's permissions have already turned anonymous writers away."""
+    return cast(User, request.user)
+
+
+def _managed_ids(request: Request) -> list[int]:
+    return list(managed_organisations(request.user).values_list("pk", flat=True))
+
+
+def _not_a_manager(user: User) -> str:
+    """Why a user who manages no organisation's alerts may not create a subscription (as the pages say it)."""
+    if memberships_of(user).exists():
+        message = _(
+            "An organisation's alerts are set up by its security managers and administrators. Ask one of them "
+            "to add your address to a subscription, or to give you one of these roles."
+        )
+    else:
+        message = _("You are not a member of any organisation, so there are no organisation alerts for you to manage.")
+    advice = _("You can also receive alerts for yourself: subscribe with your e-mail address at %(url)s.") % {
+        "url": reverse("alerts:subscribe")
+    }
+    return f"{message} {advice}"
+
+
+def _subscribing_organisation(organisations: list[Organisation], slug: str | None) -> Organisation:
+    if slug is None:
+        if len(organisations) == 1:
+            return organisations[0]
+        message = _(
+            "You manage the alerts of several organisations; say which one this subscription is for: %(slugs)s."
+        )
+    else:
+        for organisation in organisations:
+            if organisation.slug == slug:
+                return organisation
+        message = _("You manage the alerts of these organisations only: %(slugs)s.")
+    slugs = ", ".join(organisation.slug for organisation in organisations)
+    raise ValidationError({"organisation": [message % {"slugs": slugs}]})
+
+
+def _current_values(subscription: Subscription) -> dict[str, Any]:
+    """A subscription's SubscriptionFields, for a PATCH to change only what it names."""
+    values = {name: getattr(subscription, name) for name in services.SCALAR_FIELDS}
+    values["countries"] = list(subscription.countries.all())
+    values["regions"] = list(subscription.regions.all())
+    values["categories"] = list(subscription.categories.all())
+    return values
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Your organisations' alert subscriptions"),
+        description=_(
+            "The subscriptions of the organisations whose alerts you manage (as a security manager or an "
+            "administrator), ended ones included, newest first (by id). Anyone else gets an empty list."
+        ),
+        responses=SubscriptionSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary=_("One subscription"),
+        description=_("404 if it does not exist or if you do not manage its organisation's alerts."),
+        responses=SubscriptionSerializer,
+    ),
+    create=extend_schema(
+        summary=_("Create a subscription"),
+        description=_(
+            "For security managers and administrators: a subscription of your organisation (name it with "
+            "`organisation` if you manage several), active at once. It is checked as the page's form checks it: "
+            "at least one country or region, a known time zone, at most 50 valid addresses, and someone to "
+            "send to (the members, some addresses, or both)."
+        ),
+        request=SubscriptionCreateSerializer,
+        responses={201: SubscriptionSerializer},
+    ),
+    update=extend_schema(
+        summary=_("Change a subscription (every field)"),
+        description=_(
+            "Fields left out take their defaults (the time zone: the organisation's). The organisation cannot "
+            "change. An ended subscription cannot be changed: create a new one."
+        ),
+        request=SubscriptionWriteSerializer,
+        responses=SubscriptionSerializer,
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some fields of a subscription"),
+        description=_("Fields left out keep their values. An ended subscription cannot be changed."),
+        request=SubscriptionWriteSerializer,
+        responses=SubscriptionSerializer,
+    ),
+    destroy=extend_schema(
+        summary=_("End a subscription"),
+        description=_(
+            "Nothing more is sent under it. It is ended, not deleted: it stays in the list with `ended_at`, "
+            "`end_reason` and `ended_by`, and the delivery log keeps what was sent under it. The answer is the "
+            "ended subscription (200, not 204). Ending it again changes nothing and gives the same answer."
+        ),
+        responses={200: SubscriptionSerializer},
+    ),
+)
+class SubscriptionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Subscription],
+):
+    serializer_class = SubscriptionSerializer
+    # Nothing here is public: an anonymous client is told to sign in, not shown an empty list.
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = SubscriptionFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Subscription]:
+        if getattr(self, "swagger_fake_view", False):
+            return Subscription.objects.none()
+        return organisation_subscriptions(_managed_ids(self.request))
+
+    def get_object(self) -> Subscription:
+        return self._counted(int(self.kwargs["pk"]))
+
+    def create(self, request: Request) -> Response:
+        user = _user(request)
+        organisations = list(managed_organisations(user).order_by("name"))
+        if not organisations:
+            raise PermissionDenied(_not_a_manager(user))
+        serializer = SubscriptionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        organisation = _subscribing_organisation(organisations, values.pop("organisation", None))
+        # As on the page's form, the time zone starts as the organisation's.
+        defaults: dict[str, Any] = {"time_zone": organisation.time_zone}
+        fields = services.SubscriptionFields(**(defaults | values))
+        subscription = services.subscription_create(by=user, organisation=organisation, data=fields)
+        location = reverse("api:subscription-detail", kwargs={"pk": subscription.pk})
+        return Response(self._detail(subscription.pk), status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=False)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=True)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        user = _user(request)
+        subscription = managed_subscription(user, int(self.kwargs["pk"]))
+        serializer = SubscriptionWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        if partial:
+            values = _current_values(subscription)
+        else:
+            assert subscription.organisation is not None  # managed subscriptions are organisations'
+            values = {"time_zone": subscription.organisation.time_zone}
+        values |= dict(serializer.validated_data)
+        services.subscription_update(by=user, subscription=subscription, data=services.SubscriptionFields(**values))
+        return Response(self._detail(subscription.pk))
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        user = _user(request)
+        subscription = managed_subscription(user, int(self.kwargs["pk"]))
+        services.subscription_end(by=user, subscription=subscription)
+        return Response(self._detail(subscription.pk))
+
+    def _counted(self, pk: int) -> Subscription:
+        """One subscription the user manages (else a 404), with its opt-outs counted as the list's rows are."""
+        subscription = managed_subscription(self.request.user, pk)
+        # organisation_subscriptions annotates the list; managed_subscription reads one row without it.
+        setattr(subscription, "opt_out_count", subscription.opt_outs.count())  # noqa: B010 (not a model field)
+        return subscription
+
+    def _detail(self, pk: int) -> dict[str, Any]:
+        """The subscription as it is now, after a write: what a GET of it answers."""
+        return dict(SubscriptionSerializer(self._counted(pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("The delivery log"),
+        description=_(
+            "Every e-mail sent or to be sent under the subscriptions of the organisations whose alerts you "
+            "manage, newest first (by id): to whom, about what, and what failed and why. Anyone else gets an "
+            "empty list. The subject of an e-mail about an incident your own account may not see is null, "
+            "with `subject_hidden` true."
+        ),
+        responses=DeliverySerializer(many=True),
+    ),
+)
+class DeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Delivery]):
+    serializer_class = DeliverySerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = DeliveryFilter
+
+    def get_queryset(self) -> QuerySet[Delivery]:
+        if getattr(self, "swagger_fake_view", False):
+            return Delivery.objects.none()
+        organisation_ids = _managed_ids(self.request)
+        if not organisation_ids:
+            # Nothing to read: spare the queries that decide which incidents the user may see.
+            return Delivery.objects.none()
+        return delivery_log(self.request.user, organisation_ids=organisation_ids)

@@ -1,0 +1,33 @@
+"""Middleware of our own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
+
+
+class RefuseNulCharactersMiddleware:
+    """A NUL character in a query string is refused with a 400.
+
+    No text of ours contains one, PostgreSQL cannot store one, and a lookup with one is a
+    database error: better a clear answer at the door than a server error deep inside a filter.
+    Forms are left to their fields, which say which value is at fault and keep what was typed;
+    JSON bodies to config.api.JSONParser.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            message = _("The request contains a NUL character (%%00), which no value may hold; remove it.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

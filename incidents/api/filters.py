@@ -1,0 +1,223 @@
+"""Query-string filters of the incident endpoints, the actors and the incident types.
+
+`IncidentApiFilter` is the pages' `IncidentFilter` (incidents/filters.py) with the API's names
+and a few filters the pages do not need: a bounding box and `updated_since`, for clients that
+map incidents or keep a copy in step. A value that does not parse is a 400 naming the
+parameter, never a filter quietly dropped.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from advisories.api.filters import CodeFilter
+from advisories.models import Country, Region, ThreatCategory
+
+from ..filters import IncidentFilter, IncidentFilterForm
+from ..models import Actor, Incident, IncidentType
+
+
+class BBox(NamedTuple):
+    min_lon: Decimal
+    min_lat: Decimal
+    max_lon: Decimal
+    max_lat: Decimal
+
+
+BBOX_HELP = _(
+    "min_lon,min_lat,max_lon,max_lat in decimal degrees (WGS 84), e.g. -5.5,10,4.5,25 for Mali. "
+    "A min_lon greater than max_lon crosses the antimeridian (RFC 7946). Incidents without "
+    "coordinates are left out."
+)
+
+
+class BBoxField(forms.CharField):
+    """Four comma-separated numbers: west, south, east, north."""
+
+    def clean(self, value: Any) -> BBox | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        parts = [part.strip() for part in text.split(",")]
+        if len(parts) != 4:
+            raise forms.ValidationError(
+                _("Give four numbers separated by commas: min_lon,min_lat,max_lon,max_lat (you gave %(count)s)."),
+                params={"count": len(parts)},
+                code="bbox_parts",
+            )
+        try:
+            numbers = [Decimal(part) for part in parts]
+        except InvalidOperation:
+            raise forms.ValidationError(
+                _("“%(value)s” is not four numbers: write it as min_lon,min_lat,max_lon,max_lat, e.g. -5.5,10,4.5,25."),
+                params={"value": text},
+                code="bbox_number",
+            ) from None
+        if not all(number.is_finite() for number in numbers):
+            raise forms.ValidationError(_("The bounding box needs finite numbers."), code="bbox_number")
+        box = BBox(*numbers)
+        for name, value, limit in (
+            ("min_lon", box.min_lon, 180),
+            ("min_lat", box.min_lat, 90),
+            ("max_lon", box.max_lon, 180),
+            ("max_lat", box.max_lat, 90),
+        ):
+            if not -limit <= value <= limit:
+                raise forms.ValidationError(
+                    _("%(name)s is %(value)s; it must be between -%(limit)s and %(limit)s."),
+                    params={"name": name, "value": value, "limit": limit},
+                    code="bbox_range",
+                )
+        if box.min_lat > box.max_lat:
+            raise forms.ValidationError(
+                _("min_lat (%(min)s) is north of max_lat (%(max)s): give the southern edge first."),
+                params={"min": box.min_lat, "max": box.max_lat},
+                code="bbox_order",
+            )
+        return box
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[^,]+,[^,]+,[^,]+,[^,]+$", "example": "-5.5,10,4.5,25"})
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs: QuerySet[Incident], value: BBox | None) -> QuerySet[Incident]:
+        if value is None:
+            return qs
+        inside = Q(latitude__gte=value.min_lat, latitude__lte=value.max_lat)
+        if value.min_lon <= value.max_lon:
+            inside &= Q(longitude__gte=value.min_lon, longitude__lte=value.max_lon)
+        else:
+            inside &= Q(longitude__gte=value.min_lon) | Q(longitude__lte=value.max_lon)
+        return qs.filter(inside)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """An object named by its id."""
+
+
+class IncidentApiFilterForm(IncidentFilterForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("occurred_after"), cleaned.get("occurred_before")
+        if start and end and start > end:
+            self.add_error(
+                "occurred_after",
+                forms.ValidationError(
+                    _("occurred_after (%(start)s) is later than occurred_before (%(end)s)."),
+                    params={"start": start.isoformat(), "end": end.isoformat()},
+                    code="date_range",
+                ),
+            )
+        return cleaned
+
+
+class IncidentApiFilter(IncidentFilter):
+    """The pages' filters under the API's names, with a bounding box and `updated_since`.
+
+    Filters narrow what `incidents_visible_to` already allows; they never widen it, so the
+    review-status and sharing-level filters are offered to everyone."""
+
+    # The pages say "From" and "To"; the API names what is compared.
+    date_from = None
+    date_to = None
+    occurred_after = django_filters.DateFilter(
+        field_name="occurred_on",
+        lookup_expr="gte",
+        help_text=_("Incidents of this date (YYYY-MM-DD) or later."),
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD, e.g. 2024-09-17.")},
+    )
+    occurred_before = django_filters.DateFilter(
+        field_name="occurred_on",
+        lookup_expr="lte",
+        help_text=_("Incidents of this date (YYYY-MM-DD) or earlier."),
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD, e.g. 2024-09-17.")},
+    )
+    country = CodeFilter(
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        help_text=_("ISO 3166-1 alpha-2 code, e.g. ml."),
+        error_messages={"invalid_choice": _("There is no country with the code %(value)s.")},
+    )
+    region = CodeFilter(
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        help_text=_("ISO 3166-2 code, e.g. ml-bko."),
+        error_messages={
+            "invalid_choice": _("There is no region with the code %(value)s (in the country asked for, if any).")
+        },
+    )
+    type = django_filters.ModelChoiceFilter(
+        field_name="incident_type",
+        queryset=IncidentType.objects.all(),
+        to_field_name="slug",
+        help_text=_("An incident type's slug (see /api/v1/incident-types/)."),
+        error_messages={
+            "invalid_choice": _("There is no incident type %(value)s; the list is at /api/v1/incident-types/.")
+        },
+    )
+    category = django_filters.ModelChoiceFilter(
+        field_name="incident_type__category",
+        queryset=ThreatCategory.objects.all(),
+        to_field_name="slug",
+        help_text=_("A threat category's slug, e.g. kidnapping."),
+        error_messages={"invalid_choice": _("There is no threat category %(value)s.")},
+    )
+    actor = IdFilter(
+        queryset=Actor.objects.all(),
+        method="filter_actor",
+        help_text=_("An actor's id (see /api/v1/actors/)."),
+        error_messages={"invalid_choice": _("There is no actor with the id %(value)s; see /api/v1/actors/.")},
+    )
+    bbox = BBoxFilter(help_text=BBOX_HELP)
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text=_("Incidents changed at or after this ISO 8601 date and time, e.g. 2024-09-17T08:00:00Z."),
+        error_messages={
+            "invalid": _("Write an ISO 8601 date and time, e.g. 2024-09-17T08:00:00Z; write a + in an offset as %%2B.")
+        },
+    )
+
+    class Meta(IncidentFilter.Meta):
+        form = IncidentApiFilterForm
+
+    def __init__(self, data: Any = None, queryset: QuerySet[Incident] | None = None, **kwargs: Any) -> None:
+        super().__init__(data, queryset, signed_in=True, **kwargs)
+
+
+class ActorFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
+    name = django_filters.CharFilter(
+        method="filter_name", help_text=_("Part of the actor's name or of one of its aliases, in any case.")
+    )
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+    def filter_name(self, queryset: QuerySet[Actor], name: str, value: str) -> QuerySet[Actor]:
+        # Aliases are a JSON list: its text holds every alias, so one containment test covers them.
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
+
+
+class IncidentTypeFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(
+        queryset=ThreatCategory.objects.all(),
+        to_field_name="slug",
+        help_text=_("A threat category's slug, e.g. kidnapping."),
+        error_messages={"invalid_choice": _("There is no threat category %(value)s.")},
+    )
+
+    class Meta:
+        model = IncidentType
+        fields: list[str] = []

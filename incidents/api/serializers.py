@@ -1,0 +1,343 @@
+"""What the incident endpoints read and write.
+
+Output serializers nest brief forms of related objects ({"code", "name"}, {"slug", "name"});
+`IncidentWriteSerializer` only turns JSON into the values `IncidentFields` holds. Every rule
+about an incident (dates, coordinates, the region's country, lengths) is `incident_clean`'s,
+run by the services; its messages come back per field. The reporting organisation, the
+reporter and the review status are not fields a client can write.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from advisories.api.serializers import CategoryBriefSerializer, CountryBriefSerializer, RegionBriefSerializer
+from advisories.models import Country, Region
+
+from ..forms import COORDINATE_STEP, MAX_PEOPLE
+from ..models import (
+    Actor,
+    DatePrecision,
+    Incident,
+    IncidentActor,
+    IncidentType,
+    LocationPrecision,
+    Membership,
+    Organisation,
+    SharingLevel,
+    TargetType,
+)
+
+# Brief nested forms ----------------------------------------------------------------------
+
+
+class IncidentTypeBriefSerializer(serializers.ModelSerializer[IncidentType]):
+    class Meta:
+        model = IncidentType
+        fields = ["slug", "name"]
+
+
+class OrganisationBriefSerializer(serializers.ModelSerializer[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name"]
+
+
+class TargetTypeBriefSerializer(serializers.ModelSerializer[TargetType]):
+    class Meta:
+        model = TargetType
+        fields = ["slug", "name"]
+
+
+class IncidentActorBriefSerializer(serializers.ModelSerializer[IncidentActor]):
+    """An actor as an incident names it, with its part in it."""
+
+    id = serializers.IntegerField(source="actor.id", read_only=True)
+    name = serializers.CharField(source="actor.name", read_only=True)
+    kind = serializers.ChoiceField(source="actor.kind", choices=Actor.Kind.choices, read_only=True)
+
+    class Meta:
+        model = IncidentActor
+        fields = ["id", "name", "kind", "role"]
+
+
+# Incidents --------------------------------------------------------------------------------
+
+
+class IncidentBriefSerializer(serializers.ModelSerializer[Incident]):
+    """An incident in a list, and a feature's properties in GeoJSON."""
+
+    type = IncidentTypeBriefSerializer(source="incident_type", read_only=True)
+    category = CategoryBriefSerializer(source="incident_type.category", read_only=True)
+    country = CountryBriefSerializer(read_only=True)
+    region = RegionBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "title",
+            "type",
+            "category",
+            "severity",
+            "occurred_on",
+            "date_precision",
+            "country",
+            "region",
+            "sharing_level",
+            "status",
+            "killed",
+            "injured",
+            "abducted",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "17:40",
+        "description": "Local time at the place, HH:MM (24-hour), with no time zone.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time at the incident's place, HH:MM: it has no time zone of its own, so it is
+    not an RFC 3339 time (which needs an offset) and the schema says so."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
+class IncidentDetailSerializer(IncidentBriefSerializer):
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True, allow_null=True
+    )
+    actors = IncidentActorBriefSerializer(source="actor_links", many=True, read_only=True)
+    target_types = TargetTypeBriefSerializer(many=True, read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True, allow_null=True)
+    occurred_at_time = LocalTimeField(read_only=True, allow_null=True)
+
+    class Meta(IncidentBriefSerializer.Meta):
+        fields = [
+            *IncidentBriefSerializer.Meta.fields,
+            "description",
+            "sources",
+            "occurred_at_time",
+            "place_name",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "actors",
+            "target_types",
+            "organisation",
+            "created_at",
+            "verified_at",
+            "published_at",
+            "retracted_at",
+            "retraction_reason",
+        ]
+        read_only_fields = fields
+
+
+class CodeRelatedField(serializers.SlugRelatedField[Any]):
+    """A country or region named by its ISO 3166 code, in either case (`ml`, `ML-BKO`)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            data = data.strip().upper()
+        return super().to_internal_value(data)
+
+
+class CoordinateField(serializers.DecimalField):
+    """Decimal degrees, kept to five places (about a metre), as the pages' form keeps them.
+
+    A value out of range is passed on as sent, for `incident_clean` to say what is wrong."""
+
+    def __init__(self, *, limit: int, **kwargs: Any) -> None:
+        self.limit = limit
+        super().__init__(max_digits=None, decimal_places=None, coerce_to_string=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        value: Decimal = super().to_internal_value(data)
+        if abs(value) > self.limit:
+            return value
+        return value.quantize(COORDINATE_STEP)
+
+
+class IncidentWriteSerializer(serializers.Serializer[Incident]):
+    """What an officer sends to log or correct an incident: `IncidentFields`, by codes and slugs."""
+
+    title = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=False)
+    type = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=IncidentType.objects.all(),
+        error_messages={
+            "does_not_exist": _("There is no incident type “{value}”; the list is at /api/v1/incident-types/."),
+            "invalid": _("Give the incident type's slug as a string, e.g. kidnapping."),
+        },
+    )
+    occurred_on = serializers.DateField()
+    occurred_at_time = LocalTimeField(required=False, allow_null=True, default=None)
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices, required=False)
+    country = CodeRelatedField(
+        slug_field="code",
+        queryset=Country.objects.all(),
+        error_messages={
+            "does_not_exist": _("There is no country with the code “{value}”; use ISO 3166-1 alpha-2, e.g. ml."),
+            "invalid": _("Give the country's ISO 3166-1 alpha-2 code as a string, e.g. ml."),
+        },
+    )
+    region = CodeRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={
+            "does_not_exist": _("There is no region with the code “{value}”; use ISO 3166-2, e.g. ml-bko."),
+            "invalid": _("Give the region's ISO 3166-2 code as a string, e.g. ml-bko."),
+        },
+        help_text=_("ISO 3166-2 code. Leave it out to have it found from the coordinates."),
+    )
+    place_name = serializers.CharField(max_length=200, required=False, allow_blank=True, trim_whitespace=False)
+    latitude = CoordinateField(limit=90, required=False, allow_null=True, default=None)
+    longitude = CoordinateField(limit=180, required=False, allow_null=True, default=None)
+    location_precision = serializers.ChoiceField(choices=LocationPrecision.choices, required=False)
+    actors = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("Ids of the actors who did it (see /api/v1/actors/)."),
+        error_messages={
+            "does_not_exist": _("There is no actor with the id {pk_value}; see /api/v1/actors/."),
+            "incorrect_type": _("Give each actor as its id, a number."),
+        },
+    )
+    target_types = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=TargetType.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("Slugs of who was hit, e.g. ngo-staff."),
+        error_messages={
+            "does_not_exist": _("There is no target type “{value}”."),
+            "invalid": _("Give each target type as its slug, a string."),
+        },
+    )
+    killed = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
+    injured = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
+    abducted = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
+    severity = serializers.IntegerField(
+        help_text=_("1 minor, 2 moderate, 3 serious, 4 severe, 5 critical (mass casualties or hostages).")
+    )
+    # No max_length: incident_clean says how long the text is and how long it may be.
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    sources = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    sharing_level = serializers.ChoiceField(choices=SharingLevel.choices, required=False)
+
+
+class IncidentCreateSerializer(IncidentWriteSerializer):
+    organisation = serializers.SlugField(
+        required=False,
+        write_only=True,
+        help_text=_(
+            "The reporting organisation's slug; needed only if you are an officer of several organisations "
+            "(see /api/v1/organisations/)."
+        ),
+    )
+
+
+class RetractSerializer(serializers.Serializer[Incident]):
+    reason = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text=_("Why the incident is retracted; readers will see it.")
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": ["Point"]},
+            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        },
+        "required": ["type", "coordinates"],
+    }
+)
+class PointField(serializers.Field[Any, Any, Any, Any]):
+    """A GeoJSON Point: [longitude, latitude], in that order (RFC 7946)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Incident) -> dict[str, Any]:
+        assert value.longitude is not None and value.latitude is not None
+        return {"type": "Point", "coordinates": [float(value.longitude), float(value.latitude)]}
+
+
+class IncidentFeatureSerializer(serializers.ModelSerializer[Incident]):
+    type = serializers.SerializerMethodField()
+    geometry = PointField()
+    properties = IncidentBriefSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["type", "id", "geometry", "properties"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "enum": ["Feature"]})
+    def get_type(self, incident: Incident) -> str:
+        return "Feature"
+
+
+class IncidentFeatureCollectionSerializer(serializers.Serializer[Any]):
+    """For the schema: a page of incidents as a GeoJSON FeatureCollection, with the cursor links."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = IncidentFeatureSerializer(many=True)
+    next = serializers.URLField(allow_null=True, help_text=_("The next page, or null on the last one."))
+    previous = serializers.URLField(allow_null=True, help_text=_("The previous page, or null on the first one."))
+
+
+# Reference data and the user's organisations ------------------------------------------------
+
+
+class ActorSerializer(serializers.ModelSerializer[Actor]):
+    aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "aliases", "kind"]
+        read_only_fields = fields
+
+
+class IncidentTypeSerializer(serializers.ModelSerializer[IncidentType]):
+    category = CategoryBriefSerializer(read_only=True)
+
+    class Meta:
+        model = IncidentType
+        fields = ["slug", "name", "category", "acled_event_type", "acled_sub_event_type", "default_severity"]
+        read_only_fields = fields
+
+
+class MyOrganisationSerializer(serializers.ModelSerializer[Membership]):
+    """One of the user's organisations, with the user's role in it."""
+
+    slug = serializers.SlugField(source="organisation.slug", read_only=True)
+    name = serializers.CharField(source="organisation.name", read_only=True)
+    kind = serializers.ChoiceField(source="organisation.kind", choices=Organisation.Kind.choices, read_only=True)
+    time_zone = serializers.CharField(source="organisation.time_zone", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["slug", "name", "kind", "time_zone", "role"]
+        read_only_fields = fields

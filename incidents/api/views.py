@@ -1,0 +1,349 @@
+"""The incidents endpoints of the JSON API: incidents (also as GeoJSON), actors, incident types
+and the user's organisations.
+
+Reads go through the selectors, so an endpoint shows exactly what the pages show the same user
+and an incident the user may not see is a 404, as if it did not exist. Writes go through the
+services, which check the caller's rights and every rule about an incident themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import CursorPagination
+
+from .. import services
+from ..models import Actor, Incident, IncidentActor, IncidentType, Membership, Organisation
+from ..selectors import (
+    can_edit_incident,
+    incident_for_viewer,
+    incidents_visible_to,
+    memberships_of,
+    officer_organisations,
+)
+from .filters import ActorFilter, IncidentApiFilter, IncidentTypeFilter
+from .serializers import (
+    ActorSerializer,
+    IncidentBriefSerializer,
+    IncidentCreateSerializer,
+    IncidentDetailSerializer,
+    IncidentFeatureSerializer,
+    IncidentTypeSerializer,
+    IncidentWriteSerializer,
+    MyOrganisationSerializer,
+    RetractSerializer,
+)
+
+# Serializer names that differ from IncidentFields' names.
+FIELD_NAMES = {"type": "incident_type"}
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+class GeoJSONPagination(CursorPagination):
+    """A page of incidents as one GeoJSON FeatureCollection, with the cursor links beside it."""
+
+    page_size = 500
+    max_page_size = 5000
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "features": data,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        links = super().get_paginated_response_schema(schema)["properties"]
+        return {
+            "type": "object",
+            "required": ["type", "features", "next", "previous"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "features": schema,
+                "next": links["next"],
+                "previous": links["previous"],
+            },
+        }
+
+
+class NamePagination(CursorPagination):
+    ordering = "name"
+
+
+def _user(request: Request) -> User:
+    """The signed-in user; the view's permissions have already turned anonymous writers away."""
+    return cast(User, request.user)
+
+
+def _with_links(incident: Incident) -> Incident:
+    links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
+    prefetch_related_objects([incident], Prefetch("actor_links", queryset=links))
+    return incident
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Incidents you may see"),
+        description=_(
+            "Newest logged first (by id). Anonymous clients see published TLP:CLEAR incidents; members of "
+            "an organisation also what its sharing rights allow. Filters narrow that, never widen it."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary=_("One incident"),
+        description=_("404 if it does not exist or if you may not see it."),
+    ),
+    create=extend_schema(
+        summary=_("Log an incident"),
+        description=_(
+            "For security officers and security managers. The incident is reported by you for your "
+            "organisation (name it with `organisation` if you are an officer of several) and waits for review."
+        ),
+        request=IncidentCreateSerializer,
+        responses={201: IncidentDetailSerializer},
+    ),
+    update=extend_schema(
+        summary=_("Correct an incident (every field)"),
+        description=_(
+            "For officers of the reporting organisation. Fields left out take their defaults; the review "
+            "status is kept."
+        ),
+        request=IncidentWriteSerializer,
+        responses={200: IncidentDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary=_("Correct some fields of an incident"),
+        description=_("For officers of the reporting organisation. Fields left out keep their values."),
+        request=IncidentWriteSerializer,
+        responses={200: IncidentDetailSerializer},
+    ),
+)
+class IncidentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Incident],
+):
+    serializer_class = IncidentDetailSerializer
+    filterset_class = IncidentApiFilter
+    lookup_value_regex = r"[0-9]+"
+    # No DELETE: an incident is retracted, with a reason, never deleted.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Incident]:
+        # The list rows and GeoJSON properties name no actor or target type.
+        return incidents_visible_to(self.request.user).prefetch_related(None)
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Incident]]:
+        if self.action == "list":
+            return IncidentBriefSerializer
+        if self.action == "geojson":
+            return IncidentFeatureSerializer
+        return IncidentDetailSerializer
+
+    def get_object(self) -> Incident:
+        return _with_links(incident_for_viewer(self.request.user, int(self.kwargs["pk"])))
+
+    def create(self, request: Request) -> Response:
+        user = _user(request)
+        organisations = list(officer_organisations(user).order_by("name"))
+        if not organisations:
+            raise PermissionDenied(
+                _(
+                    "Only security officers and security managers log incidents. Ask your organisation's "
+                    "security manager to give you one of those roles."
+                )
+            )
+        serializer = IncidentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        organisation = _reporting_organisation(organisations, values.pop("organisation", None))
+        incident = services.incident_submit(
+            reporter=user, organisation=organisation, data=services.IncidentFields(**_field_values(values))
+        )
+        location = reverse("api:incident-detail", kwargs={"pk": incident.pk})
+        return Response(self._detail(incident.pk), status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=False)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=True)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        user = _user(request)
+        incident = self.get_object()
+        if not can_edit_incident(user, incident):
+            raise PermissionDenied(_cannot_edit(incident))
+        serializer = IncidentWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        values = _current_values(incident) if partial else {}
+        values |= _field_values(dict(serializer.validated_data))
+        services.incident_update(incident=incident, editor=user, data=services.IncidentFields(**values))
+        return Response(self._detail(incident.pk))
+
+    @extend_schema(
+        summary=_("Verify an incident (analysts)"),
+        request=None,
+        responses={200: IncidentDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str) -> Response:
+        incident = services.incident_verify(incident=self._reviewed(), analyst=_user(request))
+        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+
+    @extend_schema(
+        summary=_("Publish an incident (analysts)"),
+        description=_("A published TLP:CLEAR incident is public."),
+        request=None,
+        responses={200: IncidentDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        incident = services.incident_publish(incident=self._reviewed(), analyst=_user(request))
+        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+
+    @extend_schema(
+        summary=_("Retract an incident (analysts)"),
+        description=_("A retracted incident stays visible to its own organisation only, with the reason."),
+        request=RetractSerializer,
+        responses={200: IncidentDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def retract(self, request: Request, pk: str) -> Response:
+        incident = self._reviewed()
+        serializer = RetractSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        incident = services.incident_retract(
+            incident=incident, analyst=_user(request), reason=serializer.validated_data["reason"]
+        )
+        # The analyst sees the result of their own action, though a retracted incident is
+        # no longer among those the sharing rules show them.
+        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+
+    @extend_schema(
+        summary=_("Incidents you may see, as GeoJSON"),
+        description=_(
+            "The incidents of the list, with the same filters and access rules, that have coordinates: "
+            "a GeoJSON FeatureCollection (RFC 7946) of Points [longitude, latitude] whose properties are "
+            "the list's fields. Paginated like the list (`cursor`, `next`, `previous`), 500 features per "
+            "page by default and up to 5,000 with `page_size`."
+        ),
+        responses=IncidentFeatureSerializer(many=True),
+    )
+    @action(
+        detail=False,
+        url_path="geojson",
+        renderer_classes=[GeoJSONRenderer, JSONRenderer],
+        pagination_class=GeoJSONPagination,
+    )
+    def geojson(self, request: Request) -> Response:
+        incidents = self.filter_queryset(self.get_queryset()).filter(latitude__isnull=False, longitude__isnull=False)
+        page = self.paginate_queryset(incidents)
+        return self.get_paginated_response(IncidentFeatureSerializer(page, many=True).data)
+
+    def _reviewed(self) -> Incident:
+        """The incident to act on: one the user may see, else a 404. The service decides whether
+        the user may act on it (analysts only), and whether its review status allows it."""
+        return incident_for_viewer(self.request.user, int(self.kwargs["pk"]))
+
+    def _detail(self, pk: int) -> dict[str, Any]:
+        return dict(IncidentDetailSerializer(_with_links(incident_for_viewer(self.request.user, pk))).data)
+
+
+def _field_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Validated serializer data as IncidentFields keyword arguments."""
+    return {FIELD_NAMES.get(name, name): value for name, value in values.items()}
+
+
+def _current_values(incident: Incident) -> dict[str, Any]:
+    """An incident's IncidentFields, for a PATCH to change only what it names."""
+    values = {name: getattr(incident, name) for name in services.SCALAR_FIELDS}
+    values["actors"] = [link.actor for link in incident.actor_links.all()]
+    values["target_types"] = list(incident.target_types.all())
+    return values
+
+
+def _reporting_organisation(organisations: list[Organisation], slug: str | None) -> Organisation:
+    if slug is None:
+        if len(organisations) == 1:
+            return organisations[0]
+        message = _("You are an officer of several organisations; say which one reports this incident: %(slugs)s.")
+    else:
+        for organisation in organisations:
+            if organisation.slug == slug:
+                return organisation
+        message = _("You log incidents for these organisations only: %(slugs)s.")
+    slugs = ", ".join(organisation.slug for organisation in organisations)
+    raise ValidationError({"organisation": [message % {"slugs": slugs}]})
+
+
+def _cannot_edit(incident: Incident) -> str:
+    if incident.organisation is None:
+        return _("This incident was imported; it is corrected at its source and imported again.")
+    return _("Only the security officers of %(organisation)s may edit this incident.") % {
+        "organisation": incident.organisation.name
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Actors"), description=_("Named groups that incidents name, by name.")),
+    retrieve=extend_schema(summary=_("One actor")),
+)
+class ActorViewSet(viewsets.ReadOnlyModelViewSet[Actor]):
+    queryset = Actor.objects.all()
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    pagination_class = NamePagination
+    lookup_value_regex = r"[0-9]+"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Incident types"),
+        description=_("The taxonomy, with each type's threat category and ACLED event and sub-event type."),
+    ),
+    retrieve=extend_schema(summary=_("One incident type")),
+)
+class IncidentTypeViewSet(viewsets.ReadOnlyModelViewSet[IncidentType]):
+    queryset = IncidentType.objects.select_related("category")
+    serializer_class = IncidentTypeSerializer
+    filterset_class = IncidentTypeFilter
+    pagination_class = NamePagination
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Your organisations"),
+        description=_("The organisations you belong to, with your role in each: an empty list if none. Not paginated."),
+        responses=OpenApiResponse(MyOrganisationSerializer(many=True)),
+    ),
+)
+class MyOrganisationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Membership]):
+    serializer_class = MyOrganisationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return memberships_of(self.request.user).order_by("organisation__name")
