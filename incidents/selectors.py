@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from rest_framework.authtoken.models import Token
 
 from advisories.models import Country, Region
 
@@ -160,3 +161,10 @@ def recent_public_incidents(
     elif country is not None:
         incidents = incidents.filter(country=country)
     return list(incidents.order_by("-occurred_on", "-id")[:limit])
+
+
+def api_token_of(user: AnyUser) -> Token | None:
+    """The user's API token, if they have one (a user has at most one)."""
+    if not user.is_authenticated:
+        return None
+    return Token.objects.filter(user_id=user.pk).only("key", "created").first()

@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from advisories.models import Country, Region, ThreatCategory
+from config.api_filters import UTCDateTimeFilter
 from incidents.api.filters import CodeFilter, IdFilter
 
 from ..models import Delivery, DeliveryStatus, Frequency, Subscription
@@ -132,13 +133,13 @@ class DeliveryFilter(django_filters.FilterSet):
             )
         },
     )
-    since = django_filters.IsoDateTimeFilter(
+    since = UTCDateTimeFilter(
         field_name="created_at",
         lookup_expr="gte",
         help_text=_("Deliveries written at or after this ISO 8601 date and time, e.g. 2026-11-23T07:00:00Z."),
         error_messages={"invalid": DATETIME_INVALID},
     )
-    before = django_filters.IsoDateTimeFilter(
+    before = UTCDateTimeFilter(
         field_name="created_at",
         lookup_expr="lt",
         help_text=_("Deliveries written before this ISO 8601 date and time, e.g. 2026-11-24T00:00:00Z."),

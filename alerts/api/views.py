@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -33,6 +33,24 @@ from .serializers import (
     SubscriptionCreateSerializer,
     SubscriptionSerializer,
     SubscriptionWriteSerializer,
+)
+
+# What a security desk's tool sends, shown in the documentation (and tried by the API's tests).
+SUBSCRIPTION_EXAMPLE = OpenApiExample(
+    _("A weekly digest of two regions"),
+    value={
+        "name": "Bamako and Mopti desk",
+        "countries": [],
+        "regions": ["ml-bko", "ml-5"],
+        "categories": ["kidnapping", "terrorism"],
+        "min_severity": 3,
+        "include_advisories": True,
+        "frequency": "weekly",
+        "time_zone": "Africa/Bamako",
+        "include_members": True,
+        "addresses": ["security-desk@example.org"],
+    },
+    request_only=True,
 )
 
 
@@ -108,6 +126,7 @@ def _current_values(subscription: Subscription) -> dict[str, Any]:
             "send to (the members, some addresses, or both)."
         ),
         request=SubscriptionCreateSerializer,
+        examples=[SUBSCRIPTION_EXAMPLE],
         responses={201: SubscriptionSerializer},
     ),
     update=extend_schema(
@@ -117,12 +136,14 @@ def _current_values(subscription: Subscription) -> dict[str, Any]:
             "change. An ended subscription cannot be changed: create a new one."
         ),
         request=SubscriptionWriteSerializer,
+        examples=[SUBSCRIPTION_EXAMPLE],
         responses=SubscriptionSerializer,
     ),
     partial_update=extend_schema(
         summary=_("Change some fields of a subscription"),
         description=_("Fields left out keep their values. An ended subscription cannot be changed."),
         request=SubscriptionWriteSerializer,
+        examples=[SUBSCRIPTION_EXAMPLE],
         responses=SubscriptionSerializer,
     ),
     destroy=extend_schema(

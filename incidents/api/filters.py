@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from advisories.api.filters import CodeFilter
 from advisories.models import Country, Region, ThreatCategory
+from config.api_filters import UTCDateTimeFilter
 
 from ..filters import IncidentFilter, IncidentFilterForm
 from ..models import Actor, Incident, IncidentType
@@ -179,7 +180,7 @@ class IncidentApiFilter(IncidentFilter):
         error_messages={"invalid_choice": _("There is no actor with the id %(value)s; see /api/v1/actors/.")},
     )
     bbox = BBoxFilter(help_text=BBOX_HELP)
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=_("Incidents changed at or after this ISO 8601 date and time, e.g. 2024-09-17T08:00:00Z."),

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -89,6 +89,32 @@ class NamePagination(CursorPagination):
     ordering = "name"
 
 
+# What an officer's tool sends, shown in the documentation (and tried by the API's tests).
+INCIDENT_EXAMPLE = OpenApiExample(
+    _("A robbery at a false checkpoint"),
+    value={
+        "title": "Staff vehicle robbed at a false checkpoint",
+        "type": "armed-robbery",
+        "occurred_on": "2025-03-02",
+        "occurred_at_time": "17:40",
+        "date_precision": "day",
+        "country": "ml",
+        "region": "ml-5",
+        "place_name": "Sévaré",
+        "location_precision": "near",
+        "target_types": ["ngo-staff"],
+        "killed": 0,
+        "injured": 2,
+        "abducted": 0,
+        "severity": 3,
+        "description": "Armed men stopped the vehicle and took phones, cash and a laptop.",
+        "sources": "Driver's account",
+        "sharing_level": "amber",
+    },
+    request_only=True,
+)
+
+
 def _user(request: Request) -> User:
     """The signed-in user; the view's permissions have already turned anonymous writers away."""
     return cast(User, request.user)
@@ -119,6 +145,7 @@ def _with_links(incident: Incident) -> Incident:
             "organisation (name it with `organisation` if you are an officer of several) and waits for review."
         ),
         request=IncidentCreateSerializer,
+        examples=[INCIDENT_EXAMPLE],
         responses={201: IncidentDetailSerializer},
     ),
     update=extend_schema(
@@ -128,12 +155,14 @@ def _with_links(incident: Incident) -> Incident:
             "status is kept."
         ),
         request=IncidentWriteSerializer,
+        examples=[INCIDENT_EXAMPLE],
         responses={200: IncidentDetailSerializer},
     ),
     partial_update=extend_schema(
         summary=_("Correct some fields of an incident"),
         description=_("For officers of the reporting organisation. Fields left out keep their values."),
         request=IncidentWriteSerializer,
+        examples=[INCIDENT_EXAMPLE],
         responses={200: IncidentDetailSerializer},
     ),
 )

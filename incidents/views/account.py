@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
 
 from .. import services
+from ..selectors import api_token_of
 from .editing import forbidden, problem_page
 
 CREATE = "create"
@@ -44,7 +44,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
         return _page(request, user)
     action = request.POST.get("action", "")
     if action == CREATE:
-        replaced = Token.objects.filter(user=user).exists()
+        replaced = api_token_of(user) is not None
         try:
             key = services.api_token_create(user=user)
         except PermissionDenied as error:
@@ -71,7 +71,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, user: User, *, new_key: str = "") -> HttpResponse:
     # Only the masked form and the date reach the template, so no template can show a stored key.
-    token = Token.objects.filter(user=user).only("key", "created").first()
+    token = api_token_of(user)
     context: dict[str, Any] = {
         "has_token": token is not None,
         "masked_key": masked(token.key) if token else "",

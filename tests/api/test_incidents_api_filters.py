@@ -204,3 +204,15 @@ def test_filters_combine_as_and():
     incident(severity=2, occurred_on=dt.date(2024, 5, 1), latitude=Decimal("14.5"), longitude=Decimal("-4.2"))
 
     assert ids("country=ml&severity_min=4&occurred_after=2024-01-01&bbox=-5,14,-4,15") == {wanted.pk}
+
+
+def test_updated_since_takes_any_offset_python_reads_and_refuses_a_moment_beyond_the_calendar():
+    changed = incident()
+
+    # PostgreSQL knows no -20:30 offset; the moment is compared in UTC.
+    assert ids("updated_since=2000-01-01T00:00:00-20:30") == {changed.pk}
+    assert refused("updated_since=9999-12-31T23:00:00-05:00")["errors"] == {
+        "updated_since": [
+            "9999-12-31T23:00:00-05:00 is out of range: give a moment between the years 1 and 9999 in UTC."
+        ]
+    }
