@@ -16,6 +16,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from config.api_filters import StrictBooleanFilter
+
 from ..models import (
     AdvisoryLevel,
     ContactPoint,
@@ -97,31 +99,6 @@ def level_filter(lookup_expr: str = "exact", help_text: StrOrPromise = LEVEL_HEL
 
 
 MIN_LEVEL_HELP = _("Places at this advisory level or higher, 1 to 4; places without an advisory are left out.")
-
-
-class StrictBooleanField(forms.Field):
-    """true or false (also 1 or 0), in any case; anything else is an error rather than no filter.
-
-    Not a NullBooleanField: its select widget reads any value it does not know as "no filter"."""
-
-    TRUE = frozenset({"true", "1"})
-    FALSE = frozenset({"false", "0"})
-
-    def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
-            return None
-        text = str(value).strip().lower()
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise forms.ValidationError(
-            _("“%(value)s” is neither true nor false."), params={"value": value}, code="invalid"
-        )
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
 
 
 class RatingField(forms.CharField):

@@ -14,12 +14,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
+from advisories.api.filters import CodeFilter
 from advisories.models import Country, Region, ThreatCategory
-from config.api_filters import UTCDateTimeFilter
-from incidents.api.filters import CodeFilter, IdFilter
+from config.api_filters import IdFilter, StrictBooleanFilter, UTCDateTimeFilter
 
 from ..models import Delivery, DeliveryStatus, Frequency, Subscription
 from ..selectors import managed_organisations
@@ -28,30 +26,6 @@ from ..selectors import managed_organisations
 DATETIME_INVALID = _(
     "Write an ISO 8601 date and time, e.g. 2026-11-23T07:00:00Z (URL-encode the + of an offset such as +01:00)."
 )
-
-
-class StrictBooleanField(forms.Field):
-    """true or false (1 or 0); anything else is an error, not "no filter"."""
-
-    TRUE = frozenset({"true", "1"})
-    FALSE = frozenset({"false", "0"})
-
-    def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
-            return None
-        text = str(value).strip().lower()
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise forms.ValidationError(
-            _("Write true or false, not “%(value)s”."), params={"value": str(value)[:100]}, code="invalid"
-        )
-
-
-@extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(django_filters.Filter):
-    field_class = StrictBooleanField
 
 
 class SubscriptionFilter(django_filters.FilterSet):

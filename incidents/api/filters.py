@@ -15,12 +15,11 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from advisories.api.filters import CodeFilter
 from advisories.models import Country, Region, ThreatCategory
-from config.api_filters import UTCDateTimeFilter
+from config.api_filters import IdFilter, UTCDateTimeFilter
 
 from ..filters import IncidentFilter, IncidentFilterForm
 from ..models import Actor, Incident, IncidentType
@@ -99,11 +98,6 @@ class BBoxFilter(django_filters.Filter):
         else:
             inside &= Q(longitude__gte=value.min_lon) | Q(longitude__lte=value.max_lon)
         return qs.filter(inside)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.ModelChoiceFilter):
-    """An object named by its id."""
 
 
 class IncidentApiFilterForm(IncidentFilterForm):

@@ -240,7 +240,7 @@ def test_countries_filter_by_part_of_the_name(db):
     [
         ({"level": 5}, "level", "5 is not an advisory level; give a number from 1 to 4."),
         ({"min_level": "high"}, "min_level", "high is not an advisory level"),
-        ({"has_advisory": "maybe"}, "has_advisory", "“maybe” is neither true nor false."),
+        ({"has_advisory": "maybe"}, "has_advisory", "Write true or false, not “maybe”."),
     ],
 )
 def test_countries_refuse_values_that_name_nothing(db, params, parameter, message):

@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from advisories.models import Country, Region, ThreatCategory
@@ -22,6 +21,7 @@ from alerts.models import Delivery, DeliveryStatus, EndReason, Frequency, Immedi
 from alerts.services import MAX_ADDRESSES, SubscriptionFields, subscription_create
 from incidents.models import Role, SharingLevel
 from tests.alerts.factories import DeliveryFactory, SubscriptionFactory, make_cast
+from tests.api.clients import client_of
 from tests.factories import AdvisoryFactory, IncidentFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +35,6 @@ MANAGERS_OF_A = {"manager_a", "admin_a"}
 @pytest.fixture
 def cast(db):
     return make_cast()
-
-
-def client_of(user=None) -> APIClient:
-    """A client that sends the user's API token, as an organisation's own tools do; anonymous without one."""
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
-    return client
 
 
 def as_who(cast, who: str) -> APIClient:

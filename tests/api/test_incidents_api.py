@@ -11,25 +11,16 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from advisories.models import Region
 from incidents.models import Actor, Incident, IncidentActor, IncidentType, ReviewStatus, Role, TargetType
+from tests.api.clients import client_of
 from tests.factories import ActorFactory, IncidentFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 INCIDENTS = "/api/v1/incidents/"
-
-
-def client_of(user=None) -> APIClient:
-    """A client that sends the user's API token, as an NGO's own tools do; anonymous without one."""
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
-    return client
 
 
 def detail(incident: Incident) -> str:

@@ -7,24 +7,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from advisories.models import Region
 from incidents.models import Incident
+from tests.api.clients import client_of
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
 GEOJSON = "/api/v1/incidents/geojson/"
-
-
-def client_of(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
-    return client
 
 
 def located(title: str, latitude: str, longitude: str, **fields):
