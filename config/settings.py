@@ -217,7 +217,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Vigil API",
     "DESCRIPTION": (
         "Security advisories, incidents and alerts. Read without signing in what is public; sign in "
-        "(session) or send `Authorization: Bearer <token>` (a token you create on your account page) "
+        "(session) or send `Authorization: Bearer <token>` (a token you create at /accounts/api-token/) "
         "to read what your organisation may see and to write."
     ),
     "VERSION": "1.0.0",

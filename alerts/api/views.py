@@ -14,7 +14,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -37,7 +37,7 @@ from .serializers import (
 
 # What a security desk's tool sends, shown in the documentation (and tried by the API's tests).
 SUBSCRIPTION_EXAMPLE = OpenApiExample(
-    _("A weekly digest of two regions"),
+    "A weekly digest of two regions",
     value={
         "name": "Bamako and Mopti desk",
         "countries": [],

@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -91,7 +91,7 @@ class NamePagination(CursorPagination):
 
 # What an officer's tool sends, shown in the documentation (and tried by the API's tests).
 INCIDENT_EXAMPLE = OpenApiExample(
-    _("A robbery at a false checkpoint"),
+    "A robbery at a false checkpoint",
     value={
         "title": "Staff vehicle robbed at a false checkpoint",
         "type": "armed-robbery",
@@ -327,7 +327,7 @@ def _reporting_organisation(organisations: list[Organisation], slug: str | None)
 
 def _cannot_edit(incident: Incident) -> str:
     if incident.organisation is None:
-        return _("This incident was imported; it is corrected at its source and imported again.")
+        return str(_("This incident was imported; it is corrected at its source and imported again."))
     return _("Only the security officers of %(organisation)s may edit this incident.") % {
         "organisation": incident.organisation.name
     }
