@@ -6,7 +6,8 @@ config/api_urls.py puts them under /api/v1/ with the OpenAPI schema and its docu
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,6 +18,17 @@ from rest_framework import exceptions, pagination, parsers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
+
+
+class _HasSlug(Protocol):
+    slug: str
+
+
+_Named = TypeVar("_Named", bound=_HasSlug)
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -56,6 +68,29 @@ def _token_refused(reason: str) -> str:
         "reason": reason,
         "page": TOKEN_PAGE,
     }
+
+
+def signed_in_user(request: Request) -> User:
+    """The signed-in user of a request whose view's permissions have already turned anonymous clients away."""
+    return cast("User", request.user)
+
+
+def organisation_named(
+    organisations: Sequence[_Named], slug: str | None, *, several: StrOrPromise, only: StrOrPromise
+) -> _Named:
+    """The one of the user's organisations a write is for: named by `organisation` (its slug), or
+    the only one. `several` and `only` are the messages, with %(slugs)s, for the two mistakes."""
+    if slug is None:
+        if len(organisations) == 1:
+            return organisations[0]
+        message = several
+    else:
+        for organisation in organisations:
+            if organisation.slug == slug:
+                return organisation
+        message = only
+    slugs = ", ".join(organisation.slug for organisation in organisations)
+    raise exceptions.ValidationError({"organisation": [message % {"slugs": slugs}]})
 
 
 def _field_messages(detail: Any, path: str = "") -> dict[str, list[str]]:

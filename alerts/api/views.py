@@ -9,7 +9,7 @@ other subscription is a 404, as if it did not exist. Writes go through `subscrip
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from incidents.models import Organisation
+from config.api import organisation_named, signed_in_user
 from incidents.selectors import memberships_of
 
 from .. import services
@@ -54,11 +54,6 @@ SUBSCRIPTION_EXAMPLE = OpenApiExample(
 )
 
 
-def _user(request: Request) -> User:
-    """The signed-in user; the view's permissions have already turned anonymous writers away."""
-    return cast(User, request.user)
-
-
 def _managed_ids(request: Request) -> list[int]:
     return list(managed_organisations(request.user).values_list("pk", flat=True))
 
@@ -76,22 +71,6 @@ def _not_a_manager(user: User) -> str:
         "url": reverse("alerts:subscribe")
     }
     return f"{message} {advice}"
-
-
-def _subscribing_organisation(organisations: list[Organisation], slug: str | None) -> Organisation:
-    if slug is None:
-        if len(organisations) == 1:
-            return organisations[0]
-        message = _(
-            "You manage the alerts of several organisations; say which one this subscription is for: %(slugs)s."
-        )
-    else:
-        for organisation in organisations:
-            if organisation.slug == slug:
-                return organisation
-        message = _("You manage the alerts of these organisations only: %(slugs)s.")
-    slugs = ", ".join(organisation.slug for organisation in organisations)
-    raise ValidationError({"organisation": [message % {"slugs": slugs}]})
 
 
 def _current_values(subscription: Subscription) -> dict[str, Any]:
@@ -176,14 +155,21 @@ class SubscriptionViewSet(
         return self._counted(int(self.kwargs["pk"]))
 
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         organisations = list(managed_organisations(user).order_by("name"))
         if not organisations:
             raise PermissionDenied(_not_a_manager(user))
         serializer = SubscriptionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        organisation = _subscribing_organisation(organisations, values.pop("organisation", None))
+        organisation = organisation_named(
+            organisations,
+            values.pop("organisation", None),
+            several=_(
+                "You manage the alerts of several organisations; say which one this subscription is for: %(slugs)s."
+            ),
+            only=_("You manage the alerts of these organisations only: %(slugs)s."),
+        )
         # As on the page's form, the time zone starts as the organisation's.
         defaults: dict[str, Any] = {"time_zone": organisation.time_zone}
         fields = services.SubscriptionFields(**(defaults | values))
@@ -198,7 +184,7 @@ class SubscriptionViewSet(
         return self._update(request, partial=True)
 
     def _update(self, request: Request, *, partial: bool) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         subscription = managed_subscription(user, int(self.kwargs["pk"]))
         serializer = SubscriptionWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -212,7 +198,7 @@ class SubscriptionViewSet(
         return Response(self._detail(subscription.pk))
 
     def destroy(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         subscription = managed_subscription(user, int(self.kwargs["pk"]))
         services.subscription_end(by=user, subscription=subscription)
         return Response(self._detail(subscription.pk))

@@ -8,24 +8,23 @@ services, which check the caller's rights and every rule about an incident thems
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import CursorPagination
+from config.api import CursorPagination, organisation_named, signed_in_user
 
 from .. import services
-from ..models import Actor, Incident, IncidentActor, IncidentType, Membership, Organisation
+from ..models import Actor, Incident, IncidentActor, IncidentType, Membership
 from ..selectors import (
     can_edit_incident,
     incident_for_viewer,
@@ -115,11 +114,6 @@ INCIDENT_EXAMPLE = OpenApiExample(
 )
 
 
-def _user(request: Request) -> User:
-    """The signed-in user; the view's permissions have already turned anonymous writers away."""
-    return cast(User, request.user)
-
-
 def _with_links(incident: Incident) -> Incident:
     links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
     prefetch_related_objects([incident], Prefetch("actor_links", queryset=links))
@@ -192,7 +186,7 @@ class IncidentViewSet(
         return _with_links(incident_for_viewer(self.request.user, int(self.kwargs["pk"])))
 
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         organisations = list(officer_organisations(user).order_by("name"))
         if not organisations:
             raise PermissionDenied(
@@ -204,7 +198,12 @@ class IncidentViewSet(
         serializer = IncidentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        organisation = _reporting_organisation(organisations, values.pop("organisation", None))
+        organisation = organisation_named(
+            organisations,
+            values.pop("organisation", None),
+            several=_("You are an officer of several organisations; say which one reports this incident: %(slugs)s."),
+            only=_("You log incidents for these organisations only: %(slugs)s."),
+        )
         incident = services.incident_submit(
             reporter=user, organisation=organisation, data=services.IncidentFields(**_field_values(values))
         )
@@ -218,7 +217,7 @@ class IncidentViewSet(
         return self._update(request, partial=True)
 
     def _update(self, request: Request, *, partial: bool) -> Response:
-        user = _user(request)
+        user = signed_in_user(request)
         incident = self.get_object()
         if not can_edit_incident(user, incident):
             raise PermissionDenied(_cannot_edit(incident))
@@ -236,7 +235,7 @@ class IncidentViewSet(
     )
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str) -> Response:
-        incident = services.incident_verify(incident=self._reviewed(), analyst=_user(request))
+        incident = services.incident_verify(incident=self._reviewed(), analyst=signed_in_user(request))
         return Response(IncidentDetailSerializer(_with_links(incident)).data)
 
     @extend_schema(
@@ -247,7 +246,7 @@ class IncidentViewSet(
     )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        incident = services.incident_publish(incident=self._reviewed(), analyst=_user(request))
+        incident = services.incident_publish(incident=self._reviewed(), analyst=signed_in_user(request))
         return Response(IncidentDetailSerializer(_with_links(incident)).data)
 
     @extend_schema(
@@ -262,7 +261,7 @@ class IncidentViewSet(
         serializer = RetractSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         incident = services.incident_retract(
-            incident=incident, analyst=_user(request), reason=serializer.validated_data["reason"]
+            incident=incident, analyst=signed_in_user(request), reason=serializer.validated_data["reason"]
         )
         # The analyst sees the result of their own action, though a retracted incident is
         # no longer among those the sharing rules show them.
@@ -309,20 +308,6 @@ def _current_values(incident: Incident) -> dict[str, Any]:
     values["actors"] = [link.actor for link in incident.actor_links.all()]
     values["target_types"] = list(incident.target_types.all())
     return values
-
-
-def _reporting_organisation(organisations: list[Organisation], slug: str | None) -> Organisation:
-    if slug is None:
-        if len(organisations) == 1:
-            return organisations[0]
-        message = _("You are an officer of several organisations; say which one reports this incident: %(slugs)s.")
-    else:
-        for organisation in organisations:
-            if organisation.slug == slug:
-                return organisation
-        message = _("You log incidents for these organisations only: %(slugs)s.")
-    slugs = ", ".join(organisation.slug for organisation in organisations)
-    raise ValidationError({"organisation": [message % {"slugs": slugs}]})
 
 
 def _cannot_edit(incident: Incident) -> str:
