@@ -6,6 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in e-mails and printed links: where `make run` serves.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+# The development settings `make run` uses, written to var/dev.env for every later
+# `.venv/bin/python manage.py ...` in this checkout (manage.py reads it; the environment wins).
+DEV_ENV := DJANGO_DEBUG=true VIGIL_PUBLIC_URL=$(PUBLIC_URL)
 
 # The suite runs against this database; `make test TEST_DATABASE_URL=sqlite:///var/test.sqlite3` runs it on SQLite.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vigil
@@ -33,12 +38,15 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.run-deps
 	@mkdir -p var/static
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input -v 1
-	DJANGO_DEBUG=true VIGIL_PUBLIC_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo
+	@printf '%s\n' "# Written by make run: the development settings of this checkout, read by manage.py." \
+		"# A variable set in the environment wins over its line here; make run rewrites this file." \
+		$(DEV_ENV) > var/dev.env
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input -v 1
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	@echo
 	@echo "Vigil is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Headless Chromium for the page tests, from Debian's packages.
 browser-deps:

@@ -9,6 +9,9 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from advisories.demo import registry
 
-        from . import receivers  # noqa: F401 - connects the signal receivers
+        from . import (
+            receivers,  # noqa: F401 - connects the signal receivers
+            tasks,  # noqa: F401 - registers the tasks, which the other layers queue by name
+        )
 
         registry.register(self.label, "alerts.demo.loader.load")

@@ -26,6 +26,7 @@ from advisories.models import Advisory
 from incidents.models import Incident
 from incidents.selectors import incidents_visible_to
 
+from . import task_queue
 from .content import Follows, digest_for
 from .models import DIGEST_FREQUENCIES, Delivery, DeliveryStatus, DigestRun, Frequency, ImmediateAlert, Subscription
 from .recipients import subscription_recipients
@@ -219,15 +220,12 @@ def batches(ids: Sequence[int], size: int) -> list[list[int]]:
 
 def queue_sending(delivery_ids: Sequence[int], *, immediate: bool, countdown: int | None = None) -> None:
     """Queue the sending tasks once the current transaction commits (at once outside one)."""
-    from . import tasks  # the tasks call back into this module
-
     if not delivery_ids:
         return
-    task = tasks.immediate_send if immediate else tasks.digest_send
-    options: dict[str, Any] = {} if countdown is None else {"countdown": countdown}
+    name = task_queue.IMMEDIATE_SEND if immediate else task_queue.DIGEST_SEND
 
     def send(batch: list[int]) -> Callable[[], object]:
-        return lambda: task.apply_async((batch,), **options)
+        return lambda: task_queue.queue(name, (batch,), countdown=countdown)
 
     for batch in batches(delivery_ids, settings.ALERTS_BATCH_SIZE):
         transaction.on_commit(send(batch))
@@ -260,16 +258,19 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> int:
 
 def _sweep_unplanned_alerts(lost_after: dt.datetime) -> int:
     """Alerts recorded but never planned: their planning task was lost."""
-    from . import tasks
-
     unplanned = list(
         ImmediateAlert.objects.filter(planned_at__isnull=True, created_at__lte=lost_after).values_list(
             "incident_id", "advisory_id"
         )
     )
     for incident_id, advisory_id in unplanned:
-        if incident_id is not None:
-            tasks.immediate_incident.delay(incident_id)
-        elif advisory_id is not None:
-            tasks.immediate_advisory.delay(advisory_id)
+        immediate_alert_queue(incident_id=incident_id, advisory_id=advisory_id)
     return len(unplanned)
+
+
+def immediate_alert_queue(*, incident_id: int | None = None, advisory_id: int | None = None) -> None:
+    """Queue the planning of an immediate alert recorded by immediate_alert_record."""
+    if incident_id is not None:
+        task_queue.queue(task_queue.IMMEDIATE_INCIDENT, (incident_id,))
+    elif advisory_id is not None:
+        task_queue.queue(task_queue.IMMEDIATE_ADVISORY, (advisory_id,))

@@ -11,7 +11,7 @@ from advisories.signals import advisory_changed
 from incidents.models import Incident, SharingLevel
 from incidents.signals import incident_published, incident_submitted
 
-from . import dispatch, tasks
+from . import dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +41,6 @@ def _queue(*, incident_id: int | None = None, advisory_id: int | None = None) ->
     the sweeper finds the unplanned alert and queues it later."""
     dispatch.immediate_alert_record(incident_id=incident_id, advisory_id=advisory_id)
     try:
-        if incident_id is not None:
-            tasks.immediate_incident.delay(incident_id)
-        elif advisory_id is not None:
-            tasks.immediate_advisory.delay(advisory_id)
+        dispatch.immediate_alert_queue(incident_id=incident_id, advisory_id=advisory_id)
     except Exception:
         logger.exception("Could not queue the immediate alert; the sweeper will queue it.")

@@ -25,8 +25,10 @@ from django.apps.registry import Apps
 from django.db import transaction
 from django.utils import timezone
 
-DIGEST_TASK: Final = "alerts.tasks.digest_start"
-SWEEP_TASK: Final = "alerts.tasks.deliveries_sweep"
+from . import task_queue
+
+DIGEST_TASK: Final = task_queue.DIGEST_START
+SWEEP_TASK: Final = task_queue.DELIVERIES_SWEEP
 DIGEST_QUEUE: Final = "digests"
 SWEEP_QUEUE: Final = "celery"
 SWEEPER_NAME: Final = "Sweep pending deliveries"

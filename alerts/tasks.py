@@ -14,6 +14,14 @@ from celery import shared_task
 from django.conf import settings
 
 from . import dispatch, sending, services
+from .task_queue import (
+    DELIVERIES_SWEEP,
+    DIGEST_SEND,
+    DIGEST_START,
+    IMMEDIATE_ADVISORY,
+    IMMEDIATE_INCIDENT,
+    IMMEDIATE_SEND,
+)
 
 
 def _send(delivery_ids: Sequence[int], *, immediate: bool) -> dict[str, int]:
@@ -30,35 +38,35 @@ def _send(delivery_ids: Sequence[int], *, immediate: bool) -> dict[str, int]:
     }
 
 
-@shared_task(name="alerts.tasks.immediate_incident")
+@shared_task(name=IMMEDIATE_INCIDENT)
 def immediate_incident(incident_id: int) -> int:
     alert = dispatch.immediate_alert_plan(incident_id=incident_id)
     return alert.pk if alert else 0
 
 
-@shared_task(name="alerts.tasks.immediate_advisory")
+@shared_task(name=IMMEDIATE_ADVISORY)
 def immediate_advisory(advisory_id: int) -> int:
     alert = dispatch.immediate_alert_plan(advisory_id=advisory_id)
     return alert.pk if alert else 0
 
 
-@shared_task(name="alerts.tasks.immediate_send")
+@shared_task(name=IMMEDIATE_SEND)
 def immediate_send(delivery_ids: list[int]) -> dict[str, int]:
     return _send(delivery_ids, immediate=True)
 
 
-@shared_task(name="alerts.tasks.digest_start")
+@shared_task(name=DIGEST_START)
 def digest_start(frequency: str, time_zone: str, now: str | None = None) -> int:
     moment = dt.datetime.fromisoformat(now) if now else None
     return dispatch.digest_run_start(frequency=frequency, time_zone=time_zone, now=moment).pk
 
 
-@shared_task(name="alerts.tasks.digest_send")
+@shared_task(name=DIGEST_SEND)
 def digest_send(delivery_ids: list[int]) -> dict[str, int]:
     return _send(delivery_ids, immediate=False)
 
 
-@shared_task(name="alerts.tasks.deliveries_sweep")
+@shared_task(name=DELIVERIES_SWEEP)
 def deliveries_sweep() -> int:
     """Every minute: queue again what lost tasks left pending, and end the travelers' requests
     whose confirmation link expired unused."""

@@ -18,7 +18,7 @@ class RefuseNulCharactersMiddleware:
     No text of ours contains one, PostgreSQL cannot store one, and a lookup with one is a
     database error: better a clear answer at the door than a server error deep inside a filter.
     Forms are left to their fields, which say which value is at fault and keep what was typed;
-    JSON bodies to config.api.JSONParser.
+    JSON bodies to config.api.parsers.JSONParser.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

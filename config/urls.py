@@ -11,7 +11,7 @@ admin.site.index_title = _("Advisories, incidents and alerts")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("config.api_urls")),
+    path("api/v1/", include("config.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("advisories.urls")),
     path("", include("incidents.urls")),

@@ -1,4 +1,58 @@
+"""Fixtures and hooks of the whole suite. What the suite needs from the machine: tests/environment.py."""
+
+from collections.abc import Iterator
+
 import pytest
+
+from tests.environment import (
+    IN_CI,
+    RedisClaim,
+    checkout_id,
+    claim_redis_database,
+    parts_missing,
+    redis_missing,
+    require,
+    shared_missing,
+)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI=true every part must be here: a missing one ends the run at once, saying which."""
+    if not IN_CI:
+        return
+    from django.conf import settings
+
+    missing = parts_missing(settings.DATABASES["default"])
+    if missing:
+        pytest.exit("CI=true, and " + " Also, ".join(missing), returncode=1)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("shared_data"):
+        require(shared_missing())
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """The test database is named after the checkout (test_vigil_<id>): two clones may test at once."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            continue  # in memory, this process's own
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{checkout_id()}"
+
+
+@pytest.fixture(scope="session")
+def redis_database() -> Iterator[RedisClaim]:
+    """A Redis database of this run's own (tests/environment.py), emptied at the end."""
+    require(redis_missing())
+    claim = claim_redis_database()
+    try:
+        yield claim
+    finally:
+        claim.release()
 
 
 @pytest.fixture(autouse=True)

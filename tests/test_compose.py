@@ -102,7 +102,6 @@ def test_the_shipped_schema_is_a_valid_draft_07_schema(schema):
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not SHARED_SCHEMA.exists(), reason="../shared/data is not present")
 def test_the_shipped_schema_is_the_reference_copy():
     assert SCHEMA_PATH.read_bytes() == SHARED_SCHEMA.read_bytes()
 

@@ -16,7 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from config.api_filters import StrictBooleanFilter
+from config.api.filters import StrictBooleanFilter
 
 from ..models import (
     AdvisoryLevel,

@@ -30,7 +30,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import CursorPagination
+from config.api.pagination import CursorPagination
 
 from ..models import (
     Advisory,

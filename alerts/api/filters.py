@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.api.filters import CodeFilter
 from advisories.models import Country, Region, ThreatCategory
-from config.api_filters import IdFilter, StrictBooleanFilter, UTCDateTimeFilter
+from config.api.filters import IdFilter, StrictBooleanFilter, UTCDateTimeFilter
 
 from ..models import Delivery, DeliveryStatus, Frequency, Subscription
 from ..selectors import managed_organisations

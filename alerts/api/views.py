@@ -21,7 +21,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import organisation_named, signed_in_user
+from config.api.views import organisation_named, signed_in_user
 from incidents.selectors import memberships_of
 
 from .. import services

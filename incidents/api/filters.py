@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from advisories.api.filters import CodeFilter
 from advisories.models import Country, Region, ThreatCategory
-from config.api_filters import IdFilter, UTCDateTimeFilter
+from config.api.filters import IdFilter, UTCDateTimeFilter
 
 from ..filters import IncidentFilter, IncidentFilterForm
 from ..models import Actor, Incident, IncidentType

@@ -21,7 +21,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import CursorPagination, organisation_named, signed_in_user
+from config.api.pagination import CursorPagination
+from config.api.views import organisation_named, signed_in_user
 
 from .. import services
 from ..models import Actor, Incident, IncidentActor, IncidentType, Membership

@@ -292,7 +292,6 @@ def test_the_attribution_partial_names_and_links_geoboundaries_and_its_licence()
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not ACLED_FILE.exists(), reason="../shared/data is not present")
 def test_the_town_coordinates_here_are_those_of_the_real_files():
     with ACLED_FILE.open(encoding="utf-8", newline="") as f:
         places = {(r["location"], float(r["latitude"]), float(r["longitude"])) for r in csv.DictReader(f)}
@@ -304,14 +303,12 @@ def test_the_town_coordinates_here_are_those_of_the_real_files():
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not ACLED_FILE.exists(), reason="../shared/data is not present")
 def test_the_shipped_files_are_the_shared_ones_unchanged():
     for path in (ADM1_FILE, ADM2_FILE):
         assert path.read_bytes() == (SHARED / "geo" / path.name).read_bytes()
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not ACLED_FILE.exists(), reason="../shared/data is not present")
 def test_coordinates_of_acled_events_agree_with_their_admin1(mali, locator):
     matcher = RegionMatcher(mali)
     with ACLED_FILE.open(encoding="utf-8", newline="") as f:

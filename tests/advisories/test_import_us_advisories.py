@@ -336,8 +336,6 @@ def _shared_file_expectations(path):
 @pytest.mark.parametrize("name", ["us_state_dept_summary.csv", "us_state_dept_summary.json"])
 def test_it_imports_the_real_state_department_summary(name):
     path = SHARED / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
     records, no_level = _shared_file_expectations(path)
 
     out, _err = run(path)

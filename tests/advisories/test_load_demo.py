@@ -291,7 +291,7 @@ def test_the_prose_list_covers_every_text_field_of_the_data():
                 assert value in prose, (type(record).__name__, field.name)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not here (../shared/seeds)")
+@pytest.mark.shared_data
 def test_no_demo_text_repeats_twelve_words_of_a_seed_document():
     run = 12
     seed_runs = set()

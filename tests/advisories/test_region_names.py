@@ -130,7 +130,6 @@ def test_every_geoboundaries_name_matches_the_region_of_its_iso_code(mali):
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not (SHARED / "acled").exists(), reason="../shared/data is not present")
 def test_every_admin1_of_the_real_acled_and_awsd_files_matches_a_region(mali):
     with (SHARED / "acled" / "acled_mali_2017-2018.csv").open(encoding="utf-8", newline="") as f:
         acled = {row["admin1"] for row in csv.DictReader(f)}

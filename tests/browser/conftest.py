@@ -6,8 +6,6 @@ running in this thread and Django refuses database calls from there.
 """
 
 import datetime as dt
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +13,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, sync_playwright
 
-CHROMIUM = os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium")
+from tests.environment import CHROMIUM, chromium_missing, require
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -31,10 +30,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"No Chromium at {CHROMIUM}; `make browser-deps` installs Debian's package.")
-        pytest.skip(f"No Chromium at {CHROMIUM}; `make browser-deps` installs Debian's package.")
+    require(chromium_missing())
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -455,8 +455,6 @@ def test_it_draws_a_progress_bar_on_a_terminal_unless_told_not_to():
 
 @pytest.mark.shared_data
 def test_the_real_mali_export_imports_each_event_once_and_again_changes_nothing():
-    if not SHARED_FILE.exists():
-        pytest.skip(f"{SHARED_FILE} is absent")
     with SHARED_FILE.open(encoding="utf-8", newline="") as f:
         event_ids = {row["event_id_cnty"] for row in csv.DictReader(f)}
 

@@ -283,8 +283,6 @@ def test_it_refuses_a_file_missing_columns_it_needs(tmp_path):
 
 @pytest.mark.shared_data
 def test_the_real_awsd_file_imports_and_again_changes_nothing():
-    if not SHARED_FILE.exists():
-        pytest.skip(f"{SHARED_FILE} is absent")
     with SHARED_FILE.open(encoding="latin-1", newline="") as f:
         rows = list(csv.DictReader(f))
 

@@ -372,7 +372,6 @@ def test_the_prose_list_covers_every_text_field_of_the_data():
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not here (../shared/seeds)")
 def test_no_incident_demo_text_repeats_twelve_words_of_a_seed_document():
     run = 12
     seed_runs = set()

@@ -1,15 +1,15 @@
 """The harness of the alerts integration tests: a real SMTP server, a real Celery worker, Redis.
 
 - `smtp_sink`: an aiosmtpd server on loopback in a thread of this process (tests/alerts/smtp_sink.py).
-- `celery_broker`: Redis database 12, emptied first; this process's Celery app publishes to it
-  (and not inline) for the duration of the test.
+- `celery_broker`: the run's own Redis database (tests/environment.py), emptied first; this
+  process's Celery app publishes to it (and not inline) for the duration of the test.
 - `celery_workers` / `celery_worker`: `celery -A config worker` as a separate process group, on
   pytest-django's test database (PostgreSQL), sending to the sink. Its log is added to the report
   of a test that fails.
 
 The worker reads what the test wrote, so these tests commit for real (transactional_db) and
 restore the data of the migrations afterwards (serialized rollback). They need PostgreSQL and
-Redis and skip, saying why, when either is missing.
+Redis and skip, saying why, when either is missing (under CI=true they fail instead).
 """
 
 from __future__ import annotations
@@ -27,17 +27,14 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.alerts.smtp_sink import SmtpSink
+from tests.environment import RedisClaim, clean_environment, database_url, postgresql_missing, redis_missing, require
 
-# Its own Redis database, emptied by the tests: TEST_REDIS_URL moves it (two checkouts testing
-# at once on one machine must not share one).
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 TASK_QUEUES = ("immediate", "digests", "celery")
 # Short enough for a test to outwait, long enough for a send on a loaded machine.
 WORKER_SETTINGS: dict[str, str] = {
@@ -96,44 +93,11 @@ def wait_for_fixture() -> Callable[..., Any]:
 # Services ------------------------------------------------------------------------------
 
 
-def _missing_services() -> str:
-    """Why the worker tests cannot run here, or "" when PostgreSQL and Redis both answer."""
-    database = settings.DATABASES["default"]
-    if "postgresql" not in database["ENGINE"]:
-        return (
-            f"the Celery worker tests need PostgreSQL and this run uses {database['ENGINE'].rsplit('.', 1)[-1]}: "
-            "pytest's SQLite test database lives in pytest's own memory, which a separate worker process cannot "
-            "share. Run them with DATABASE_URL=postgres://postgres@127.0.0.1:5432/vigil."
-        )
-    import psycopg
-    import redis
-
-    try:
-        psycopg.connect(
-            host=database["HOST"] or None,
-            port=database["PORT"] or None,
-            user=database["USER"] or None,
-            password=database["PASSWORD"] or None,
-            dbname="postgres",
-            connect_timeout=3,
-        ).close()
-    except psycopg.Error as error:
-        where = f"{database['HOST']}:{database['PORT']}"
-        return f"PostgreSQL at {where} is unreachable ({error}); start PostgreSQL or correct DATABASE_URL."
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2, socket_timeout=5).ping()
-    except redis.RedisError as error:
-        return f"Redis at {REDIS_TEST_URL} is unreachable ({error}); start Redis on 127.0.0.1:6379."
-    return ""
-
-
 @pytest.fixture(scope="session")
 def integration_services() -> None:
-    """Skip, saying why, unless PostgreSQL and Redis answer. Session-scoped so that it runs
-    before pytest-django creates the test database (which fails when PostgreSQL is down)."""
-    reason = _missing_services()
-    if reason:
-        pytest.skip(reason)
+    """Skip, saying why (fail under CI), unless PostgreSQL and Redis answer. Session-scoped so
+    that it runs before pytest-django creates the test database (which fails when PostgreSQL is down)."""
+    require(postgresql_missing(settings.DATABASES["default"]) or redis_missing())
 
 
 @pytest.fixture
@@ -209,16 +173,16 @@ def _forget_producer_pools(app: Any) -> None:
 
 
 @pytest.fixture
-def celery_broker(integration_services: None) -> Iterator[Broker]:
+def celery_broker(integration_services: None, redis_database: RedisClaim) -> Iterator[Broker]:
     from config.celery import app
 
-    broker = Broker(REDIS_TEST_URL)
-    broker.redis.flushdb()
+    redis_database.flush()
+    broker = Broker(redis_database.url)
     saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
-    app.conf.update(broker_url=REDIS_TEST_URL, task_always_eager=False)
+    app.conf.update(broker_url=broker.url, task_always_eager=False)
     _forget_producer_pools(app)
     uri = app.producer_pool.connections.connection.as_uri()
-    database = REDIS_TEST_URL.rsplit("/", 1)[1]
+    database = broker.url.rsplit("/", 1)[1]
     assert uri.startswith("redis://") and uri.endswith(f"/{database}"), f"Celery would still publish to {uri}"
     try:
         yield broker
@@ -229,16 +193,6 @@ def celery_broker(integration_services: None) -> Iterator[Broker]:
 
 
 # The worker ----------------------------------------------------------------------------
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
 
 
 @dataclass
@@ -293,32 +247,26 @@ class CeleryWorkers:
     there. Killing the process group takes the parent and the child down together.
     """
 
-    def __init__(self, *, sink: SmtpSink, log_dir: Path, node: pytest.Item) -> None:
+    def __init__(self, *, sink: SmtpSink, broker: Broker, log_dir: Path, node: pytest.Item) -> None:
         self.sink = sink
+        self.broker = broker
         self.log_dir = log_dir
         self.node = node
         self.started: list[CeleryWorker] = []
-        self.database_url = _test_database_url()
+        self.database_url = database_url(connection.settings_dict)
 
     def environment(self, overrides: dict[str, str]) -> dict[str, str]:
-        inherited = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith(("CELERY_", "ALERTS_", "EMAIL_", "DATABASE_", "REDIS_", "DJANGO_"))
-        }
-        return {
-            **inherited,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-            "DATABASE_URL": self.database_url,
-            "REDIS_URL": REDIS_TEST_URL,
-            "EMAIL_URL": f"smtp://{self.sink.host}:{self.sink.port}",
-            "VIGIL_PUBLIC_URL": settings.VIGIL_PUBLIC_URL,
-            "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-            "PYTHONUNBUFFERED": "1",
+        return clean_environment(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DJANGO_SECRET_KEY=settings.SECRET_KEY,
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.broker.url,
+            EMAIL_URL=f"smtp://{self.sink.host}:{self.sink.port}",
+            VIGIL_PUBLIC_URL=settings.VIGIL_PUBLIC_URL,
+            DEFAULT_FROM_EMAIL=settings.DEFAULT_FROM_EMAIL,
             **WORKER_SETTINGS,
             **overrides,
-        }
+        )
 
     def start(self, **overrides: str) -> CeleryWorker:
         number = len(self.started) + 1
@@ -374,7 +322,7 @@ def celery_workers(
     tmp_path: Path,
     request: pytest.FixtureRequest,
 ) -> Iterator[CeleryWorkers]:
-    workers = CeleryWorkers(sink=smtp_sink, log_dir=tmp_path, node=request.node)
+    workers = CeleryWorkers(sink=smtp_sink, broker=celery_broker, log_dir=tmp_path, node=request.node)
     try:
         yield workers
     finally:

@@ -1,6 +1,7 @@
 """The OpenAPI schema of the JSON API: drf-spectacular's, with the error answers of every operation.
 
-Apart from config/api.py, which DRF imports while it loads its own modules.
+DRF's DEFAULT_SCHEMA_CLASS. drf-spectacular's AutoSchema imports rest_framework.views; that is
+safe because APIView reads the schema class only when a view is inspected, never as it is defined.
 """
 
 from __future__ import annotations
@@ -59,17 +60,3 @@ class AutoSchema(openapi.AutoSchema):
             codes.append(("415", _("The body must be JSON (Content-Type: application/json).")))
         codes.append(("429", _("Too many requests: wait `retry_after_seconds` (also the Retry-After header).")))
         return codes
-
-
-TOKEN_PAGE = "/accounts/api-token/"
-NOT_AUTHENTICATED = _(
-    "Sign in, or send the header `Authorization: Bearer <token>` with a token you create at " + TOKEN_PAGE + "."
-)
-
-
-def _token_refused(reason: str) -> str:
-    """DRF's terse token errors ("Invalid token.") with what to do about them."""
-    return _("%(reason)s A token stops working when it is revoked or replaced; create a new one at %(page)s.") % {
-        "reason": reason,
-        "page": TOKEN_PAGE,
-    }

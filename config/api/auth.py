@@ -1,4 +1,4 @@
-"""API authentication, apart from config/api.py: DRF imports it while it loads its own views."""
+"""API authentication (DRF's DEFAULT_AUTHENTICATION_CLASSES; see __init__.py for what it may import)."""
 
 from rest_framework.authentication import TokenAuthentication
 
