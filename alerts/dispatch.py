@@ -26,7 +26,7 @@ from advisories.models import Advisory
 from incidents.models import Incident
 from incidents.selectors import incidents_visible_to
 
-from . import task_queue
+from . import schedules, task_queue
 from .content import Follows, digest_for
 from .models import DIGEST_FREQUENCIES, Delivery, DeliveryStatus, DigestRun, Frequency, ImmediateAlert, Subscription
 from .recipients import subscription_recipients
@@ -69,6 +69,14 @@ def digest_run_start(*, frequency: str, time_zone: str, now: dt.datetime | None 
     digest, in the period before the run), if anything did. Run again for the same period,
     it finds the run already planned and does nothing.
     """
+    return digest_run_plan(frequency=frequency, time_zone=time_zone, now=now)[0]
+
+
+def digest_run_plan(*, frequency: str, time_zone: str, now: dt.datetime | None = None) -> tuple[DigestRun, bool]:
+    """digest_run_start, also telling whether this call planned the run (False: another had).
+
+    Two calls at once for one period plan it once: the second waits for the first's lock,
+    then finds the run planned."""
     _validate_digest(frequency, time_zone)
     now = now or timezone.now()
     period = digest_period(frequency=frequency, time_zone=time_zone, now=now)
@@ -78,12 +86,12 @@ def digest_run_start(*, frequency: str, time_zone: str, now: dt.datetime | None 
         )
         run = DigestRun.objects.select_for_update().get(pk=run.pk)
         if run.planned_at is not None:
-            return run
+            return run, False
         deliveries = _plan_digest(run)
         run.planned_at = timezone.now()
         run.save(update_fields=["planned_at"])
         queue_sending([d.pk for d in deliveries if d.pk is not None], immediate=False)
-    return run
+    return run, True
 
 
 def _previous_window_end(run: DigestRun, subscription: Subscription) -> dt.datetime | None:
@@ -224,28 +232,50 @@ def queue_sending(delivery_ids: Sequence[int], *, immediate: bool, countdown: in
         return
     name = task_queue.IMMEDIATE_SEND if immediate else task_queue.DIGEST_SEND
 
-    def send(batch: list[int]) -> Callable[[], object]:
-        return lambda: task_queue.queue(name, (batch,), countdown=countdown)
+    def send(batch: list[int]) -> Callable[[], None]:
+        def publish() -> None:
+            if task_queue.queue(name, (batch,), countdown=countdown):
+                # Only now is it waiting in a queue: the sweeper leaves it alone (see deliveries_sweep).
+                Delivery.objects.filter(pk__in=batch, status=DeliveryStatus.PENDING).update(queued_at=timezone.now())
+
+        return publish
 
     for batch in batches(delivery_ids, settings.ALERTS_BATCH_SIZE):
         transaction.on_commit(send(batch))
 
 
 def deliveries_sweep(*, now: dt.datetime | None = None) -> int:
-    """Queue again the pending deliveries that are due and that no live task holds.
+    """Queue again the pending deliveries that are due and whose task is lost.
 
-    A delivery stays pending when the task that held it was lost (a worker killed, a broker
-    restarted) or when its last attempt failed for a passing reason. Sending claims each one,
-    so queueing one that is also queued elsewhere sends it once all the same.
+    A task is lost when the worker holding a delivery died (its claim ran out), when it could
+    not be queued at all (the broker was down: `queued_at` is empty), when its queue is empty
+    and no worker holds a message (the broker lost it), or when it was queued so long ago that
+    the broker must have lost it: ALERTS_IMMEDIATE_REQUEUE_SECONDS for an immediate alert,
+    ALERTS_REQUEUE_AFTER_SECONDS (the broker's visibility timeout) for a digest. A digest
+    delivery that is only waiting its turn in a queue, however long the queue, is left alone.
+    Sending claims each delivery, so one queued twice is sent once.
     """
     now = now or timezone.now()
-    lost_after = now - dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS)
+    grace = now - dt.timedelta(seconds=settings.ALERTS_QUEUE_GRACE_SECONDS)
+    lost = (
+        Q(claimed_until__isnull=False)
+        | Q(queued_at__isnull=True, updated_at__lte=grace)
+        | Q(queued_at__lte=now - dt.timedelta(seconds=settings.ALERTS_REQUEUE_AFTER_SECONDS))
+        # The immediate queue has a worker of its own and is never long: an alert untouched
+        # this long after it was queued lost its task (cut off by a broker outage, say).
+        | Q(alert__isnull=False, queued_at__lte=now - dt.timedelta(seconds=settings.ALERTS_IMMEDIATE_REQUEUE_SECONDS))
+    )
+    # When nothing waits in a queue and nothing is in a worker's hands, a delivery queued
+    # there and never claimed was lost with its message: no need to wait the long timeout.
+    if task_queue.messages_waiting(task_queue.IMMEDIATE_QUEUE) == 0:
+        lost |= Q(alert__isnull=False, queued_at__lte=grace)
+    if task_queue.messages_waiting(task_queue.DIGEST_QUEUE) == 0:
+        lost |= Q(run__isnull=False, queued_at__lte=grace)
     due = list(
         Delivery.objects.filter(status=DeliveryStatus.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-        # Fresh deliveries are on their way already; leave them their time.
-        .filter(Q(created_at__lte=lost_after) | Q(next_attempt_at__isnull=False) | Q(claimed_until__isnull=False))
+        .filter(lost)
         .order_by("pk")
         .values_list("pk", "alert_id")
     )
@@ -253,7 +283,30 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> int:
     digest = [pk for pk, alert_id in due if alert_id is None]
     queue_sending(immediate, immediate=True)
     queue_sending(digest, immediate=False)
-    return len(immediate) + len(digest) + _sweep_unplanned_alerts(lost_after)
+    return len(immediate) + len(digest) + _sweep_unplanned_alerts(grace) + _sweep_missed_digests(now)
+
+
+def _sweep_missed_digests(now: dt.datetime) -> int:
+    """Queue the digests whose time came and went without a run: beat could not queue them
+    (the broker was down), or no worker took them. Only the latest of each schedule: it covers
+    what changed since each recipient's previous digest, however many were missed."""
+    grace = dt.timedelta(seconds=settings.ALERTS_QUEUE_GRACE_SECONDS)
+    queued = 0
+    for digest in schedules.digests_last_due(now=now - grace):
+        period = digest_period(frequency=digest.frequency, time_zone=digest.time_zone, now=digest.due)
+        if DigestRun.objects.filter(frequency=digest.frequency, time_zone=digest.time_zone, period=period).exists():
+            continue
+        # Someone was waiting for it: a subscription of that kind that existed when it was due.
+        waiting = (
+            Subscription.objects.active()
+            .filter(frequency=digest.frequency, time_zone=digest.time_zone, created_at__lte=digest.due)
+            .exists()
+        )
+        if waiting and task_queue.queue(
+            task_queue.DIGEST_START, (digest.frequency, digest.time_zone, digest.due.isoformat())
+        ):
+            queued += 1
+    return queued
 
 
 def _sweep_unplanned_alerts(lost_after: dt.datetime) -> int:

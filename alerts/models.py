@@ -324,6 +324,12 @@ class Delivery(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    queued_at = models.DateTimeField(
+        _("queued at"),
+        null=True,
+        blank=True,
+        help_text=_("When its sending task was last handed to the broker; empty when none is queued."),
+    )
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -13,9 +13,10 @@ in the data migration 0002_schedules, which creates the sweeper and the UTC dige
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
@@ -29,8 +30,8 @@ from . import task_queue
 
 DIGEST_TASK: Final = task_queue.DIGEST_START
 SWEEP_TASK: Final = task_queue.DELIVERIES_SWEEP
-DIGEST_QUEUE: Final = "digests"
-SWEEP_QUEUE: Final = "celery"
+DIGEST_QUEUE: Final = task_queue.DIGEST_QUEUE
+SWEEP_QUEUE: Final = task_queue.SWEEP_QUEUE
 SWEEPER_NAME: Final = "Sweep pending deliveries"
 # A sweep that waited this long in the queue is dropped: the next one, a minute later, does its work.
 SWEEP_EXPIRES_SECONDS: Final = 60
@@ -122,6 +123,54 @@ def sweeper_schedule_ensure(*, apps: Apps = global_apps) -> bool:
         )
         _tell_beat(apps)
     return True
+
+
+@dataclass(frozen=True)
+class DueDigest:
+    frequency: str
+    time_zone: str
+    due: dt.datetime  # the latest moment its schedule fired, or should have
+
+
+def digests_last_due(*, now: dt.datetime) -> Iterator[DueDigest]:
+    """For each enabled digest schedule, the latest moment at or before `now` its crontab names.
+
+    What the sweeper compares with the digest runs that exist: a digest whose time came while
+    the broker was down (beat moved on without queueing it) has no run for that moment.
+    """
+    from django_celery_beat.models import PeriodicTask
+
+    for task in PeriodicTask.objects.filter(task=DIGEST_TASK, enabled=True, crontab__isnull=False).select_related(
+        "crontab"
+    ):
+        try:
+            arguments = json.loads(task.kwargs or "{}")
+            frequency, time_zone = str(arguments["frequency"]), str(arguments["time_zone"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            continue  # an edit beat cannot run either; the admin shows it
+        assert task.crontab is not None
+        due = _crontab_last_due(task.crontab.schedule, zoneinfo.ZoneInfo(str(task.crontab.timezone)), now)
+        if due is not None:
+            yield DueDigest(frequency=frequency, time_zone=time_zone, due=due)
+
+
+def _crontab_last_due(schedule: Any, zone: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime | None:
+    """The latest minute at or before `now` that a Celery crontab (its expanded sets) names, within 5 weeks."""
+    local = now.astimezone(zone)
+    for days_back in range(36):
+        day = local.date() - dt.timedelta(days=days_back)
+        if (
+            day.month not in schedule.month_of_year
+            or day.day not in schedule.day_of_month
+            or day.isoweekday() % 7 not in schedule.day_of_week  # cron counts from Sunday, 0
+        ):
+            continue
+        for hour in sorted(schedule.hour, reverse=True):
+            for minute in sorted(schedule.minute, reverse=True):
+                moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+                if moment <= local:
+                    return moment.astimezone(dt.UTC)
+    return None
 
 
 @dataclass(frozen=True)

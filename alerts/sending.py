@@ -11,6 +11,11 @@ SMTP answers decide what happens next:
   (ALERTS_RETRY_BASE_SECONDS doubled at each attempt, at most an hour), and failed after
   ALERTS_MAX_ATTEMPTS attempts.
 - 5xx: failed at once, with the server's answer; a permanent refusal is not retried.
+
+When the server cannot be reached at all (refused or lost connection, timeout, refused login),
+the batch stops there: the delivery being sent counts an attempt, the rest of the batch is put
+back untried, without one, to be tried after the same wait. An outage of the SMTP server then
+costs one attempt per batch and per wait, not one per queued e-mail.
 """
 
 from __future__ import annotations
@@ -93,12 +98,27 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=seconds), MAX_BACKOFF)
 
 
+def server_unavailable(error: Exception) -> bool:
+    """Whether the error is about the SMTP server as a whole, rather than about one message."""
+    whole = (
+        smtplib.SMTPServerDisconnected,
+        smtplib.SMTPConnectError,
+        smtplib.SMTPHeloError,
+        smtplib.SMTPAuthenticationError,
+        smtplib.SMTPNotSupportedError,
+    )
+    if isinstance(error, whole):
+        return True
+    # Socket errors (refused, reset, timed out, no route) are OSErrors; SMTP answers are too.
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
 def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
     """Send each of these deliveries that is still pending and due, once."""
     report = SendReport()
     connection: BaseEmailBackend | None = None
     try:
-        for pk in delivery_ids:
+        for position, pk in enumerate(delivery_ids):
             if not _claim(pk, timezone.now()):
                 report.skipped.append(pk)
                 continue
@@ -132,6 +152,9 @@ def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
                     report.failed.append(pk)
                 else:
                     _retry_or_fail(delivery, failure, report)
+                if server_unavailable(error):
+                    _put_back_untried(delivery_ids[position + 1 :], report, wait=backoff(delivery.attempts))
+                    break
                 continue
             _finish(
                 pk, status=DeliveryStatus.SENT, sent_at=timezone.now(), subject=message.subject[:255], last_error=""
@@ -140,6 +163,24 @@ def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
     finally:
         _close(connection)
     return report
+
+
+def _put_back_untried(delivery_ids: Sequence[int], report: SendReport, *, wait: dt.timedelta) -> None:
+    """The rest of a batch the server could not take: due again after `wait` (the failed
+    delivery's backoff), attempts unchanged, and no longer queued (the caller queues them again)."""
+    if not delivery_ids:
+        return
+    untried = list(
+        Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=timezone.now()))
+        .values_list("pk", flat=True)
+    )
+    Delivery.objects.filter(pk__in=untried).update(
+        next_attempt_at=timezone.now() + wait, queued_at=None, updated_at=timezone.now()
+    )
+    report.retry.extend(untried)
+    seconds = int(wait.total_seconds()) + 1
+    report.retry_in = seconds if report.retry_in is None else min(report.retry_in, seconds)
 
 
 def _retry_or_fail(delivery: Delivery, failure: Exception, report: SendReport) -> None:
@@ -153,7 +194,7 @@ def _retry_or_fail(delivery: Delivery, failure: Exception, report: SendReport) -
         report.failed.append(delivery.pk)
         return
     wait = backoff(attempts)
-    _finish(delivery.pk, next_attempt_at=timezone.now() + wait, last_error=str(failure))
+    _finish(delivery.pk, next_attempt_at=timezone.now() + wait, last_error=str(failure), queued_at=None)
     report.retry.append(delivery.pk)
     seconds = int(wait.total_seconds()) + 1
     report.retry_in = seconds if report.retry_in is None else min(report.retry_in, seconds)

@@ -85,6 +85,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# A kept connection that the server closed (a restart, a failover) is replaced before a request
+# uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up PostgreSQL; SQLite, the embedded default, builds them
 # without the included columns, which is what we want there.
@@ -92,8 +95,17 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Cache and broker: Redis when REDIS_URL is set, local memory and inline tasks otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# How long a request waits on a Redis that does not answer before going on without it.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Falls back to this process's memory while Redis is unreachable (config/outage.py).
+            "BACKEND": "config.outage.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -108,7 +120,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # A task that is not acknowledged within this time is handed to another worker; it must stay
 # above the longest task's run time.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A request that queues a task waits at most this long on a broker that does not answer
+    # (the task is in the database; the sweeper queues it later: alerts/task_queue.py).
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=1.0),
+    # And connects once, instead of retrying for broker_connection_timeout (kombu's default):
+    # the worker's consumer reconnects on its own terms (broker_connection_retry).
+    "max_retries": 0,
+}
 # Immediate alerts have a queue of their own so that a long digest never holds them up.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
@@ -131,6 +152,16 @@ ALERTS_RETRY_BASE_SECONDS = env.int("ALERTS_RETRY_BASE_SECONDS", default=60)
 ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
 ALERTS_CONFIRMATION_DAYS = env.int("ALERTS_CONFIRMATION_DAYS", default=7)
+# The sweeper queues a delivery whose task could not be queued after this long, and one queued
+# but never taken after ALERTS_REQUEUE_AFTER_SECONDS (by then the broker would have handed a
+# message it still had to a worker again: its visibility timeout).
+ALERTS_QUEUE_GRACE_SECONDS = env.int("ALERTS_QUEUE_GRACE_SECONDS", default=60)
+ALERTS_REQUEUE_AFTER_SECONDS = env.int(
+    "ALERTS_REQUEUE_AFTER_SECONDS", default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+)
+# The immediate queue is never long (it has its own worker): an alert queued this long ago and
+# never taken is queued again, so that one cut off by a broker outage is late by this much at most.
+ALERTS_IMMEDIATE_REQUEUE_SECONDS = env.int("ALERTS_IMMEDIATE_REQUEUE_SECONDS", default=120)
 
 # E-mail: files under var/mail in the embedded default, or whatever EMAIL_URL names
 # (django-environ's form: smtp://user:password@host:port, smtp+tls://..., consolemail://).

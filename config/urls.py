@@ -8,6 +8,9 @@ admin.site.site_header = _("Vigil administration")
 admin.site.site_title = _("Vigil")
 admin.site.index_title = _("Advisories, incidents and alerts")
 
+# Errors no view handled: JSON under /api/, and 503 while the database is unreachable.
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -58,6 +58,9 @@ class IncidentForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Reporting organisation"), queryset=Organisation.objects.none(), empty_label=None
     )
+    # One per form shown: the same form sent twice (a double click, a retry after a timeout)
+    # logs one incident (incident_submit_once).
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     incident_type = forms.ModelChoiceField(
         label=_("What happened"),
         queryset=IncidentType.objects.select_related("category"),

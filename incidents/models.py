@@ -322,6 +322,16 @@ class Incident(TimeStamped):
         verbose_name=_("retracted by"),
     )
     retraction_reason = models.TextField(_("retraction reason"), blank=True)
+    # A retried submission (a form sent twice, an API call repeated after a timeout) names the
+    # incident it already created: the form's hidden token or the API's Idempotency-Key.
+    submission_key = models.CharField(_("submission key"), max_length=100, blank=True, editable=False)
+    submission_digest = models.CharField(
+        _("submission fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Of what was submitted with the key: the same key with other values is refused."),
+    )
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -350,6 +360,11 @@ class Incident(TimeStamped):
                 fields=["external_source", "external_id"],
                 condition=~Q(external_id=""),
                 name="incident_unique_external_identity",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="incident_unique_submission",
             ),
         ]
         indexes = [

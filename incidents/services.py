@@ -8,14 +8,17 @@ API endpoint or command can skip a rule. Other apps hear about publications thro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -160,17 +163,94 @@ def _apply(incident: Incident, data: IncidentFields) -> None:
 
 def incident_submit(*, reporter: User, organisation: Organisation, data: IncidentFields) -> Incident:
     """An officer logs an incident for their organisation. It waits for an analyst's review."""
+    return incident_submit_once(reporter=reporter, organisation=organisation, data=data, key="").incident
+
+
+@dataclass(frozen=True)
+class Submission:
+    incident: Incident
+    replayed: bool  # the same submission was saved before, and nothing new was written
+
+
+class SubmissionKeyReused(ValidationError):
+    """A submission key sent again with other values: it names `incident`, saved before."""
+
+    def __init__(self, incident: Incident) -> None:
+        super().__init__(
+            {
+                "submission_key": _(
+                    "This submission key was used for incident %(id)s, with other values. Send a new key to log "
+                    "another incident, or edit incident %(id)s to change it."
+                )
+                % {"id": incident.pk}
+            },
+            code="key_reused",
+        )
+        self.incident = incident
+
+
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9._:-]{8,100}")
+
+
+def incident_submit_once(*, reporter: User, organisation: Organisation, data: IncidentFields, key: str) -> Submission:
+    """incident_submit, at most once per `key` (a form's token, an API client's Idempotency-Key).
+
+    A submission sent again, because its answer was lost or slow, gets the incident the first
+    one created. The same key with other values is a ValidationError: it names another
+    submission. Two at once create one incident (the database's unique constraint decides).
+    """
     _require_officer(reporter, organisation)
+    if key and not SUBMISSION_KEY.fullmatch(key):
+        raise ValidationError(
+            {"submission_key": _("A submission key is 8 to 100 letters, digits and . _ : - characters.")},
+            code="invalid",
+        )
     data = incident_clean(data)
-    with transaction.atomic():
-        incident = Incident(organisation=organisation, reporter=reporter, status=ReviewStatus.SUBMITTED)
-        _apply(incident, data)
-        incident.save()
-        incident.actors.set(list(data.actors))
-        incident.target_types.set(list(data.target_types))
+    data = replace(data, actors=list(data.actors), target_types=list(data.target_types))
+    digest = _submission_digest(organisation, data) if key else ""
+    if key:
+        earlier = _earlier_submission(reporter, key, digest)
+        if earlier is not None:
+            return Submission(incident=earlier, replayed=True)
+    try:
+        with transaction.atomic():
+            incident = Incident(
+                organisation=organisation,
+                reporter=reporter,
+                status=ReviewStatus.SUBMITTED,
+                submission_key=key,
+                submission_digest=digest,
+            )
+            _apply(incident, data)
+            incident.save()
+            incident.actors.set(list(data.actors))
+            incident.target_types.set(list(data.target_types))
+    except IntegrityError:
+        earlier = _earlier_submission(reporter, key, digest) if key else None
+        if earlier is None:
+            raise
+        return Submission(incident=earlier, replayed=True)
     incident_id = incident.pk
     transaction.on_commit(lambda: incident_submitted.send(sender=Incident, incident_id=incident_id))
-    return incident
+    return Submission(incident=incident, replayed=False)
+
+
+def _earlier_submission(reporter: User, key: str, digest: str) -> Incident | None:
+    earlier = Incident.objects.filter(reporter=reporter, submission_key=key).first()
+    if earlier is not None and earlier.submission_digest != digest:
+        raise SubmissionKeyReused(earlier)
+    return earlier
+
+
+def _submission_digest(organisation: Organisation, data: IncidentFields) -> str:
+    """A fingerprint of what was submitted: the cleaned values, related objects by id."""
+    values: dict[str, object] = {name: getattr(data, name) for name in SCALAR_FIELDS}
+    values = {name: getattr(value, "pk", value) for name, value in values.items()}
+    values["organisation"] = organisation.pk
+    values["actors"] = sorted(actor.pk for actor in data.actors)
+    values["target_types"] = sorted(target.pk for target in data.target_types)
+    canonical = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def incident_update(*, incident: Incident, editor: User, data: IncidentFields) -> Incident:

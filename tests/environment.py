@@ -105,7 +105,7 @@ def shared_missing() -> str:
     missing = [path for path in (SHARED_DATA, SEEDS) if not path.is_dir()]
     if not missing:
         return ""
-    return f"the reference files are not beside the checkout: {', '.join(str(path) for path in missing)} is missing."
+    return f"the reference files are not beside the checkout (missing: {', '.join(str(path) for path in missing)})."
 
 
 def parts_missing(database: dict[str, Any]) -> list[str]:

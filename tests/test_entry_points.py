@@ -192,7 +192,8 @@ def test_a_celery_worker_starts_with_prefork_on_postgresql_and_redis_and_runs_a_
     with running(args, env=env, log=log) as worker:
         banner = wait_for_log(worker, log, r"\bready\.", what=f"The worker {service}")
         assert re.search(r"concurrency:\s+\d+ \(prefork\)", banner), banner
-        client = Celery(broker=redis_database.url)
+        # Not the current app: the project's tasks must keep publishing through the project's.
+        client = Celery(broker=redis_database.url, set_as_current=False)
         try:
             for queue in _option(args, "-Q").split(","):
                 name, task_args, result = TASK_FOR_QUEUE[queue]

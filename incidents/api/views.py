@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -115,6 +117,16 @@ INCIDENT_EXAMPLE = OpenApiExample(
 )
 
 
+IDEMPOTENCY_KEY = "Idempotency-Key"
+
+
+class IdempotencyKeyReused(APIException):
+    """The Idempotency-Key of an earlier request, with another body (the IETF draft's 422)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
 def _with_links(incident: Incident) -> Incident:
     links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
     prefetch_related_objects([incident], Prefetch("actor_links", queryset=links))
@@ -137,8 +149,19 @@ def _with_links(incident: Incident) -> Incident:
         summary=_("Log an incident"),
         description=_(
             "For security officers and security managers. The incident is reported by you for your "
-            "organisation (name it with `organisation` if you are an officer of several) and waits for review."
+            "organisation (name it with `organisation` if you are an officer of several) and waits for review. "
+            "Send an `Idempotency-Key` header (8 to 100 letters, digits and . _ : -, new for each incident) to "
+            "make a retry safe: the same key and body again answer with the incident already logged "
+            "(`Idempotent-Replayed: true`); the same key with another body is a 422."
         ),
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_KEY,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description=_("A key of your own for this incident, so that sending it again logs it once."),
+            )
+        ],
         request=IncidentCreateSerializer,
         examples=[INCIDENT_EXAMPLE],
         responses={201: IncidentDetailSerializer},
@@ -205,11 +228,24 @@ class IncidentViewSet(
             several=_("You are an officer of several organisations; say which one reports this incident: %(slugs)s."),
             only=_("You log incidents for these organisations only: %(slugs)s."),
         )
-        incident = services.incident_submit(
-            reporter=user, organisation=organisation, data=services.IncidentFields(**_field_values(values))
-        )
-        location = reverse("api:incident-detail", kwargs={"pk": incident.pk})
-        return Response(self._detail(incident.pk), status=status.HTTP_201_CREATED, headers={"Location": location})
+        try:
+            submission = services.incident_submit_once(
+                reporter=user,
+                organisation=organisation,
+                data=services.IncidentFields(**_field_values(values)),
+                key=request.headers.get(IDEMPOTENCY_KEY, ""),
+            )
+        except services.SubmissionKeyReused as reused:
+            raise IdempotencyKeyReused(reused.messages[0]) from None
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict") and "submission_key" in error.error_dict:
+                raise serializers.ValidationError({IDEMPOTENCY_KEY: error.message_dict["submission_key"]}) from None
+            raise
+        incident = submission.incident
+        headers = {"Location": reverse("api:incident-detail", kwargs={"pk": incident.pk})}
+        if submission.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(self._detail(incident.pk), status=status.HTTP_201_CREATED, headers=headers)
 
     def update(self, request: Request, pk: str) -> Response:
         return self._update(request, partial=False)

@@ -9,6 +9,7 @@ see is a 404 whether it exists or not.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -37,7 +38,7 @@ from ..models import (
     ReviewStatus,
 )
 from ..selectors import can_edit_incident, incident_for_viewer, is_analyst, officer_organisations
-from ..services import incident_submit, incident_update
+from ..services import SubmissionKeyReused, incident_submit_once, incident_update
 
 View = Callable[..., HttpResponse]
 
@@ -109,7 +110,11 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             ),
         )
     if request.method != "POST":
-        initial = {"organisation": organisations[0].pk, "country": _usual_country_id(request.user, organisations[0])}
+        initial = {
+            "organisation": organisations[0].pk,
+            "country": _usual_country_id(request.user, organisations[0]),
+            "submission_key": uuid.uuid4().hex,
+        }
         form = IncidentForm(initial=initial, organisations=organisations)
         return _form_page(request, form)
     form = IncidentForm(request.POST, organisations=organisations)
@@ -118,16 +123,33 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user: User = request.user  # type: ignore[assignment]
         try:
-            incident = incident_submit(
-                reporter=user, organisation=form.chosen_organisation(), data=form.incident_fields()
+            submission = incident_submit_once(
+                reporter=user,
+                organisation=form.chosen_organisation(),
+                data=form.incident_fields(),
+                key=form.cleaned_data.get("submission_key") or "",
             )
+        except SubmissionKeyReused as reused:
+            messages.warning(
+                request,
+                _(
+                    "This form was already saved as this incident, and the changes you made before sending it "
+                    "again were not: edit the incident to make them."
+                ),
+            )
+            return redirect(reused.incident)
         except ValidationError as error:
             form.add_service_errors(error)
         except PermissionDenied as error:
             return forbidden(request, str(error))
         else:
-            messages.success(request, _("Incident logged. An analyst will review it."))
-            return redirect(incident)
+            if submission.replayed:
+                messages.info(
+                    request, _("This incident was already logged (the form was sent twice); it is saved once.")
+                )
+            else:
+                messages.success(request, _("Incident logged. An analyst will review it."))
+            return redirect(submission.incident)
     return _form_page(request, form)
 
 

@@ -105,6 +105,15 @@ class SmtpSink:
         self._release.set()
         self._controller.stop()
 
+    def go_down(self) -> None:
+        """Stop listening: connections are refused, as from a server that is down."""
+        self._controller.stop()
+
+    def come_back(self) -> None:
+        """Listen again on the same port."""
+        self._controller = Controller(self._controller.handler, hostname=self.host, port=self.port)
+        self._controller.start()
+
     def __enter__(self) -> SmtpSink:
         return self.start()
 

@@ -63,13 +63,14 @@ def _run_after_commit(django_capture_on_commit_callbacks, monkeypatch):
     """Planning queues the sending after commit; in a test's transaction, run it at once."""
     import alerts.dispatch
 
-    real = alerts.dispatch.digest_run_start
+    real = alerts.dispatch.digest_run_plan
 
-    def digest_run_start_and_commit(**kwargs):
+    def digest_run_plan_and_commit(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return real(**kwargs)
 
-    monkeypatch.setattr(alerts.dispatch, "digest_run_start", digest_run_start_and_commit)
+    # digest_run_start and send_digests both plan through digest_run_plan.
+    monkeypatch.setattr(alerts.dispatch, "digest_run_plan", digest_run_plan_and_commit)
 
 
 def run_digest(**kwargs):

@@ -663,3 +663,49 @@ def test_anonymous_clients_have_no_organisations_to_list(cast):
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
     assert "/accounts/api-token/" in response.json()["detail"]
+
+
+# Retrying a POST -----------------------------------------------------------------------------
+
+
+def test_a_post_repeated_with_its_idempotency_key_logs_one_incident(cast):
+    client = client_of(cast.officer_a)
+    body = payload()
+
+    first = client.post(INCIDENTS, body, format="json", HTTP_IDEMPOTENCY_KEY="tool-7f3a9c21")
+    again = client.post(INCIDENTS, body, format="json", HTTP_IDEMPOTENCY_KEY="tool-7f3a9c21")
+
+    incident = Incident.objects.get()
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json()
+    assert again["Location"] == first["Location"] == detail(incident)
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+
+
+def test_the_same_idempotency_key_with_another_body_is_a_422(cast):
+    client = client_of(cast.officer_a)
+    client.post(INCIDENTS, payload(), format="json", HTTP_IDEMPOTENCY_KEY="tool-7f3a9c21")
+
+    response = client.post(INCIDENTS, payload(injured=5), format="json", HTTP_IDEMPOTENCY_KEY="tool-7f3a9c21")
+
+    assert response.status_code == 422
+    assert "used for incident" in response.json()["detail"]
+    assert Incident.objects.get().injured == 2
+
+
+def test_an_idempotency_key_that_is_not_one_is_a_400_naming_the_header(cast):
+    response = client_of(cast.officer_a).post(INCIDENTS, payload(), format="json", HTTP_IDEMPOTENCY_KEY="x")
+
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["errors"]
+    assert not Incident.objects.exists()
+
+
+def test_posts_without_a_key_each_log_an_incident(cast):
+    client = client_of(cast.officer_a)
+
+    client.post(INCIDENTS, payload(), format="json")
+    client.post(INCIDENTS, payload(), format="json")
+
+    assert Incident.objects.count() == 2

@@ -377,3 +377,57 @@ def test_signing_out_is_a_post_from_the_header(cast):
 
     assert response.status_code == 302
     assert client.get(CREATE).status_code == 302  # signed out: back to the sign-in page
+
+
+# A form sent twice ------------------------------------------------------------------------
+
+
+def _shown_submission_key(client: Client) -> str:
+    import re
+
+    page = client.get(CREATE).content.decode()
+    found = re.search(r'name="submission_key" value="([^"]+)"', page)
+    assert found, "the form carries no submission key"
+    return found.group(1)
+
+
+def test_the_same_form_sent_twice_logs_one_incident(cast, mailoutbox):
+    client = signed_in(cast.officer_a)
+    data = form_data(submission_key=_shown_submission_key(client))
+
+    first = client.post(CREATE, data)
+    again = client.post(CREATE, data, follow=True)  # the answer to the first was lost; the officer sends again
+
+    incident = Incident.objects.get()
+    assert first.status_code == 302
+    assert again.redirect_chain[-1][0] == reverse("incidents:detail", kwargs={"pk": incident.pk})
+    assert "already logged" in again.content.decode()
+
+
+def test_each_form_shown_logs_its_own_incident(cast):
+    client = signed_in(cast.officer_a)
+
+    client.post(CREATE, form_data(submission_key=_shown_submission_key(client)))
+    client.post(CREATE, form_data(submission_key=_shown_submission_key(client)))
+
+    assert Incident.objects.count() == 2
+
+
+def test_a_form_sent_again_with_changes_points_to_the_incident_saved_first(cast):
+    client = signed_in(cast.officer_a)
+    key = _shown_submission_key(client)
+    client.post(CREATE, form_data(submission_key=key))
+
+    again = client.post(CREATE, form_data(submission_key=key, injured="3"), follow=True)
+
+    incident = Incident.objects.get()
+    assert incident.injured == 2
+    assert again.redirect_chain[-1][0] == reverse("incidents:detail", kwargs={"pk": incident.pk})
+    assert "were not" in again.content.decode()
+
+
+def test_two_officers_may_send_the_same_key_without_meeting(cast):
+    signed_in(cast.officer_a).post(CREATE, form_data(submission_key="same-key-123"))
+    signed_in(cast.officer_b).post(CREATE, form_data(submission_key="same-key-123"))
+
+    assert Incident.objects.count() == 2

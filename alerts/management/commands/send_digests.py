@@ -60,19 +60,11 @@ class Command(BaseCommand):
             now = None
             if moment is not None:
                 now = moment if moment.tzinfo else moment.replace(tzinfo=zoneinfo.ZoneInfo(zone))
-            planned_before = DigestRun.objects.filter(
-                frequency=frequency,
-                time_zone=zone,
-                period=dispatch.digest_period(
-                    frequency=frequency, time_zone=zone, now=now or dt.datetime.now(tz=dt.UTC)
-                ),
-                planned_at__isnull=False,
-            ).exists()
             try:
-                run = dispatch.digest_run_start(frequency=frequency, time_zone=zone, now=now)
+                run, planned_here = dispatch.digest_run_plan(frequency=frequency, time_zone=zone, now=now)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            self.stdout.write(self._summary(run, already=planned_before))
+            self.stdout.write(self._summary(run, already=not planned_here))
 
     def _summary(self, run: DigestRun, *, already: bool) -> str:
         counts = run.deliveries.aggregate(

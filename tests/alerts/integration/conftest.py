@@ -33,7 +33,15 @@ from django.conf import settings
 from django.db import connection
 
 from tests.alerts.smtp_sink import SmtpSink
-from tests.environment import RedisClaim, clean_environment, database_url, postgresql_missing, redis_missing, require
+from tests.environment import (
+    RedisClaim,
+    clean_environment,
+    database_url,
+    free_port,
+    postgresql_missing,
+    redis_missing,
+    require,
+)
 
 TASK_QUEUES = ("immediate", "digests", "celery")
 # Short enough for a test to outwait, long enough for a send on a loaded machine.
@@ -172,24 +180,92 @@ def _forget_producer_pools(app: Any) -> None:
         amqp._producer_pool = None
 
 
-@pytest.fixture
-def celery_broker(integration_services: None, redis_database: RedisClaim) -> Iterator[Broker]:
+@contextlib.contextmanager
+def publishing_to(url: str) -> Iterator[None]:
+    """This process's Celery app publishes to the broker at `url` (and not inline) meanwhile.
+
+    It is made the current app too: a task's `delay()` publishes through the current app, and a
+    test that made another Celery app (a client of its own) must not leave that one current."""
     from config.celery import app
 
-    redis_database.flush()
-    broker = Broker(redis_database.url)
+    app.set_current()
     saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
-    app.conf.update(broker_url=broker.url, task_always_eager=False)
+    app.conf.update(broker_url=url, task_always_eager=False)
     _forget_producer_pools(app)
     uri = app.producer_pool.connections.connection.as_uri()
-    database = broker.url.rsplit("/", 1)[1]
-    assert uri.startswith("redis://") and uri.endswith(f"/{database}"), f"Celery would still publish to {uri}"
+    assert uri.startswith("redis://") and uri.endswith(url.rsplit(":", 1)[1]), f"Celery would still publish to {uri}"
     try:
-        yield broker
+        yield
     finally:
         app.conf.update(**saved)
         _forget_producer_pools(app)
+
+
+@pytest.fixture
+def celery_broker(integration_services: None, redis_database: RedisClaim) -> Iterator[Broker]:
+    redis_database.flush()
+    broker = Broker(redis_database.url)
+    try:
+        with publishing_to(broker.url):
+            yield broker
+    finally:
         broker.redis.close()
+
+
+# A Redis server of the test's own (to stop, freeze and restart) -------------------------
+
+
+class RedisServer:
+    """redis-server on a free port, with an append-only file (as docker-compose.yml runs it)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--appendonly", "yes", "--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")]
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
+        import redis
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
+                return
+            except redis.RedisError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # The worker ----------------------------------------------------------------------------
@@ -256,17 +332,18 @@ class CeleryWorkers:
         self.database_url = database_url(connection.settings_dict)
 
     def environment(self, overrides: dict[str, str]) -> dict[str, str]:
-        return clean_environment(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DJANGO_SECRET_KEY=settings.SECRET_KEY,
-            DATABASE_URL=self.database_url,
-            REDIS_URL=self.broker.url,
-            EMAIL_URL=f"smtp://{self.sink.host}:{self.sink.port}",
-            VIGIL_PUBLIC_URL=settings.VIGIL_PUBLIC_URL,
-            DEFAULT_FROM_EMAIL=settings.DEFAULT_FROM_EMAIL,
+        variables = {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.broker.url,
+            "EMAIL_URL": f"smtp://{self.sink.host}:{self.sink.port}",
+            "VIGIL_PUBLIC_URL": settings.VIGIL_PUBLIC_URL,
+            "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
             **WORKER_SETTINGS,
             **overrides,
-        )
+        }
+        return clean_environment(**variables)
 
     def start(self, **overrides: str) -> CeleryWorker:
         number = len(self.started) + 1
