@@ -11,9 +11,9 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, CharField, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,21 +49,15 @@ class CountryLevel:
     issued_on: dt.date | None
 
 
+def _country_level(country: Any) -> CountryLevel:
+    """A row from a country annotated by Country.objects.with_current_level()."""
+    level = AdvisoryLevel(country.current_level) if country.current_level else None
+    return CountryLevel(country=country, level=level, issued_on=country.current_issued_on)
+
+
 def country_list_with_levels() -> list[CountryLevel]:
     """Every country, by name, with its current country-wide advisory level. One query."""
-    current = Advisory.objects.filter(country=OuterRef("pk"), region__isnull=True, is_current=True)
-    countries = Country.objects.annotate(
-        current_level=Subquery(current.values("level")[:1]),
-        current_issued_on=Subquery(current.values("issued_on")[:1]),
-    ).order_by("name")
-    return [
-        CountryLevel(
-            country=country,
-            level=AdvisoryLevel(country.current_level) if country.current_level else None,
-            issued_on=country.current_issued_on,
-        )
-        for country in countries
-    ]
+    return [_country_level(country) for country in Country.objects.with_current_level().order_by("name")]
 
 
 def highest_levels_first(rows: list[CountryLevel]) -> list[CountryLevel]:
@@ -171,10 +165,11 @@ class RegionPage:
 
 def _current_advisories(country: Country, region: Region | None = None) -> dict[int | None, Advisory]:
     """The current advisories of a country, keyed by region id (None for the country itself)."""
-    advisories = Advisory.objects.filter(country=country, is_current=True).select_related("source")
-    if region is not None:
-        advisories = advisories.filter(Q(region__isnull=True) | Q(region=region))
-    return {advisory.region_id: advisory for advisory in advisories}
+    if region is None:
+        advisories = Advisory.objects.current().filter(country=country)
+    else:
+        advisories = Advisory.objects.applying_to(region, country)
+    return {advisory.region_id: advisory for advisory in advisories.select_related("source")}
 
 
 def _ratings() -> QuerySet[ThreatRating]:
@@ -316,46 +311,14 @@ def region_page(country_code: str, region_code: str) -> RegionPage | None:
 # For the API: querysets annotated in SQL, one query per page of a list ---------------------------
 
 
-_M = TypeVar("_M", bound=Model)
-
-
-def _with_advisory(queryset: QuerySet[_M], advisories: QuerySet[Advisory]) -> QuerySet[_M]:
-    """The level, indicators and date of the first of `advisories`, as current_* annotations."""
-    return queryset.annotate(
-        current_level=Subquery(advisories.values("level")[:1]),
-        current_indicators=Subquery(advisories.values("indicators")[:1]),
-        current_issued_on=Subquery(advisories.values("issued_on")[:1]),
-    )
-
-
 def countries_with_levels() -> QuerySet[Country]:
     """Countries with their current country-wide advisory annotated (nulls when none)."""
-    current = Advisory.objects.filter(country=OuterRef("pk"), region__isnull=True, is_current=True)
-    return _with_advisory(Country.objects.all(), current)
-
-
-def applicable_advisories(region: Any, country: Any) -> QuerySet[Advisory]:
-    """The region's current advisory first, then its country's: the first one applies."""
-    return Advisory.objects.filter(
-        Q(region=region) | Q(country=country, region__isnull=True), is_current=True
-    ).order_by(F("region").asc(nulls_last=True))
+    return Country.objects.with_current_level()
 
 
 def regions_with_levels() -> QuerySet[Region]:
     """Regions with the advisory that applies to each annotated, and `level_from` saying whose it is."""
-    own = Advisory.objects.filter(region=OuterRef("pk"), is_current=True)
-    return (
-        _with_advisory(Region.objects.all(), applicable_advisories(OuterRef("pk"), OuterRef("country")))
-        .annotate(
-            level_from=Case(
-                When(Exists(own), then=Value("region")),
-                When(current_level__isnull=False, then=Value("country")),
-                default=None,
-                output_field=CharField(),
-            )
-        )
-        .select_related("country")
-    )
+    return Region.objects.with_current_level().select_related("country")
 
 
 def published_revisions() -> QuerySet[SecurityReportRevision]:

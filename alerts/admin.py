@@ -43,21 +43,6 @@ class SubscriptionStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class KindFilter(admin.SimpleListFilter):
-    title = _("recipients")
-    parameter_name = "kind"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("organisation", _("An organisation")), ("person", _("A person"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "organisation":
-            return queryset.filter(organisation__isnull=False)
-        if self.value() == "person":
-            return queryset.filter(organisation__isnull=True)
-        return queryset
-
-
 class OptOutInline(admin.TabularInline):
     model = OptOut
     extra = 0
@@ -113,7 +98,13 @@ class SubscriptionAdminForm(forms.ModelForm):
 class SubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionAdminForm
     list_display = ("__str__", "recipients", "frequency", "time_zone", "state", "created_at")
-    list_filter = (SubscriptionStateFilter, KindFilter, "frequency", "end_reason", "include_advisories")
+    list_filter = (
+        SubscriptionStateFilter,
+        ("organisation", admin.EmptyFieldListFilter),
+        "frequency",
+        "end_reason",
+        "include_advisories",
+    )
     list_select_related = ("organisation", "user")
     search_fields = ("email", "organisation__name", "name", "user__username")
     autocomplete_fields = ("organisation", "user", "countries", "regions", "categories")
@@ -207,7 +198,8 @@ def _status_counts() -> dict[str, Count]:
 @admin.register(DigestRun)
 class DigestRunAdmin(ReadOnlyAdmin):
     list_display = ("period", "frequency", "time_zone", "window_end", "planned_at", "sent", "pending", "failed")
-    list_filter = ("frequency", "time_zone")
+    # The zones that have runs, not every zone the field offers.
+    list_filter = ("frequency", ("time_zone", admin.AllValuesFieldListFilter))
     search_fields = ("period", "time_zone")
     date_hierarchy = "window_end"
 

@@ -28,7 +28,16 @@ from incidents.selectors import incidents_visible_to
 
 from . import schedules, task_queue
 from .content import Follows, digest_for
-from .models import DIGEST_FREQUENCIES, Delivery, DeliveryStatus, DigestRun, Frequency, ImmediateAlert, Subscription
+from .models import (
+    DIGEST_FREQUENCIES,
+    Delivery,
+    DeliveryStatus,
+    DigestRun,
+    Frequency,
+    ImmediateAlert,
+    Subscription,
+    time_zone_named,
+)
 from .recipients import subscription_recipients
 
 PERIOD_LENGTH = {Frequency.DAILY: dt.timedelta(days=1), Frequency.WEEKLY: dt.timedelta(days=7)}
@@ -40,29 +49,31 @@ def new_message_id() -> str:
     return make_msgid(idstring="vigil", domain=domain)
 
 
-def digest_period(*, frequency: str, time_zone: str, now: dt.datetime) -> str:
+def digest_period(*, frequency: str, time_zone: zoneinfo.ZoneInfo | str, now: dt.datetime) -> str:
     """The period `now` falls in, in the subscriber's time zone: "2026-11-23" or "2026-W48"."""
-    local = now.astimezone(zoneinfo.ZoneInfo(time_zone))
+    local = now.astimezone(_zone(time_zone))
     if frequency == Frequency.DAILY:
         return local.date().isoformat()
     year, week, _weekday = local.isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def _validate_digest(frequency: str, time_zone: str) -> None:
-    if frequency not in DIGEST_FREQUENCIES:
-        raise ValidationError(_("A digest is daily or weekly, not %(frequency)s.") % {"frequency": frequency})
-    if time_zone not in zoneinfo.available_timezones():
+def _zone(time_zone: zoneinfo.ZoneInfo | str) -> zoneinfo.ZoneInfo:
+    zone = time_zone_named(time_zone)
+    if zone is None:
         raise ValidationError(_("%(zone)s is not a time zone name.") % {"zone": time_zone})
+    return zone
 
 
-def digest_time_zones(*, frequency: str) -> list[str]:
-    """The time zones of the active subscriptions of this frequency."""
+def digest_time_zones(*, frequency: str) -> list[zoneinfo.ZoneInfo]:
+    """The time zones of the active subscriptions of this frequency, by name."""
     zones = Subscription.objects.active().filter(frequency=frequency).values_list("time_zone", flat=True)
-    return sorted(set(zones))
+    return sorted(set(zones), key=str)
 
 
-def digest_run_start(*, frequency: str, time_zone: str, now: dt.datetime | None = None) -> DigestRun:
+def digest_run_start(
+    *, frequency: str, time_zone: zoneinfo.ZoneInfo | str, now: dt.datetime | None = None
+) -> DigestRun:
     """Start the digest of `now`'s period for the subscriptions of this frequency and time zone.
 
     Each recipient gets a digest of what changed since their previous one (or, for a first
@@ -72,17 +83,21 @@ def digest_run_start(*, frequency: str, time_zone: str, now: dt.datetime | None 
     return digest_run_plan(frequency=frequency, time_zone=time_zone, now=now)[0]
 
 
-def digest_run_plan(*, frequency: str, time_zone: str, now: dt.datetime | None = None) -> tuple[DigestRun, bool]:
+def digest_run_plan(
+    *, frequency: str, time_zone: zoneinfo.ZoneInfo | str, now: dt.datetime | None = None
+) -> tuple[DigestRun, bool]:
     """digest_run_start, also telling whether this call planned the run (False: another had).
 
     Two calls at once for one period plan it once: the second waits for the first's lock,
     then finds the run planned."""
-    _validate_digest(frequency, time_zone)
+    if frequency not in DIGEST_FREQUENCIES:
+        raise ValidationError(_("A digest is daily or weekly, not %(frequency)s.") % {"frequency": frequency})
+    zone = _zone(time_zone)
     now = now or timezone.now()
-    period = digest_period(frequency=frequency, time_zone=time_zone, now=now)
+    period = digest_period(frequency=frequency, time_zone=zone, now=now)
     with transaction.atomic():
         run, _created = DigestRun.objects.get_or_create(
-            frequency=frequency, time_zone=time_zone, period=period, defaults={"window_end": now}
+            frequency=frequency, time_zone=zone, period=period, defaults={"window_end": now}
         )
         run = DigestRun.objects.select_for_update().get(pk=run.pk)
         if run.planned_at is not None:

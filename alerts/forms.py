@@ -2,7 +2,7 @@
 
 As with incidents, a form only turns what was typed into Python values; the rules live in
 `alerts.services.subscription_clean`, and its messages come back next to the fields they are
-about through `add_service_errors`.
+about through `add_service_errors` (config.forms.ServiceForm).
 
 Without JavaScript, a list of every region of the world would be thousands of options, so the
 regions offered are those of the countries chosen (and of regions already chosen): the "show the
@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
+from timezone_field.forms import TimeZoneFormField
 
 from advisories.models import Country, Region, ThreatCategory
+from config.forms import DateRangeForm, OrganisationChoiceMixin, PageForm, ServiceForm, several
 from incidents.forms import SEVERITY_SCALE
 from incidents.models import Organisation
 
-from .models import DeliveryStatus, Frequency, Subscription, validate_time_zone
+from .models import DeliveryStatus, Frequency, Subscription
 from .services import SubscriptionFields
 
 # Time zones offered in the list: where humanitarian and travel security desks commonly work.
@@ -108,10 +110,10 @@ SEVERITY_CHOICES = [(value, label) for value, label, _explanation in SEVERITY_SC
 SEVERITY_EXPLANATIONS = {value: explanation for value, _label, explanation in SEVERITY_SCALE}
 
 
-def time_zone_choices(*extra: str) -> list[tuple[Any, Any]]:
+def time_zone_choices(*extra: zoneinfo.ZoneInfo | str) -> list[tuple[Any, Any]]:
     """The common zones grouped by continent, with `extra` zones (the organisation's, the
     subscription's own) added where they belong."""
-    names = sorted({*COMMON_TIME_ZONES, *(zone for zone in extra if zone)} - {"UTC"})
+    names = sorted({*COMMON_TIME_ZONES, *(str(zone) for zone in extra if zone)} - {"UTC"})
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in names:
         area, _slash, place = name.partition("/")
@@ -119,31 +121,36 @@ def time_zone_choices(*extra: str) -> list[tuple[Any, Any]]:
     return [("UTC", "UTC"), *groups.items()]
 
 
-class FollowForm(forms.Form):
+class WrittenTimeZoneField(TimeZoneFormField):
+    """A time zone name written in a text box: django-timezone-field's check, spaces around it ignored."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
+class FollowForm(ServiceForm):
     """What to follow and how often: the fields an organisation's and a traveler's forms share."""
 
-    countries = forms.ModelMultipleChoiceField(
-        label=_("Countries"),
-        queryset=Country.objects.order_by("name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+    countries = several(
+        _("Countries"),
+        Country.objects.order_by("name"),
+        rows=8,
         help_text=_("Every region of these countries. Hold Ctrl (⌘ on a Mac) to pick several."),
     )
-    regions = forms.ModelMultipleChoiceField(
-        label=_("Regions"),
-        queryset=Region.objects.all(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+    regions = several(
+        _("Regions"),
+        Region.objects.all(),
+        rows=8,
         help_text=_(
             "To follow only part of a country: choose the country, press “Show the regions of these "
             "countries”, pick its regions here, then unselect the country above."
         ),
     )
-    categories = forms.ModelMultipleChoiceField(
-        label=_("Threat categories"),
-        queryset=ThreatCategory.objects.order_by("position", "name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    categories = several(
+        _("Threat categories"),
+        ThreatCategory.objects.order_by("position", "name"),
         help_text=_("None ticked: every category."),
     )
     min_severity = forms.TypedChoiceField(
@@ -167,16 +174,16 @@ class FollowForm(forms.Form):
         initial="UTC",
         help_text=_("Digests are sent at 07:00 in this time zone, and give their dates and times in it."),
     )
-    time_zone_other = forms.CharField(
+    time_zone_other = WrittenTimeZoneField(
         label=_("Other time zone"),
         required=False,
-        max_length=64,
-        validators=[validate_time_zone],
+        error_messages={
+            "invalid_choice": _("%(value)s is not a time zone name; use one like Africa/Bamako or Europe/London.")
+        },
         help_text=_("Not in the list? Write its name here, e.g. Asia/Ulaanbaatar. It replaces the choice above."),
     )
 
-    def __init__(self, *args: Any, time_zones: Iterable[str] = (), **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
+    def __init__(self, *args: Any, time_zones: Iterable[zoneinfo.ZoneInfo | str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices(*time_zones)  # type: ignore[attr-defined]
         self.fields["regions"].choices = region_choices(self.countries_of_interest())  # type: ignore[attr-defined]
@@ -217,8 +224,8 @@ class FollowForm(forms.Form):
             for radio in self["frequency"].subwidgets
         ]
 
-    def chosen_time_zone(self) -> str:
-        return self.cleaned_data.get("time_zone_other", "").strip() or self.cleaned_data["time_zone"]
+    def chosen_time_zone(self) -> zoneinfo.ZoneInfo | str:
+        return self.cleaned_data.get("time_zone_other") or self.cleaned_data["time_zone"]
 
     def subscription_fields(self) -> SubscriptionFields:
         """What was chosen, as the services take it. Call after is_valid()."""
@@ -233,18 +240,13 @@ class FollowForm(forms.Form):
             include_advisories=data["include_advisories"],
         )
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put the messages of a service's ValidationError next to the fields they are about."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            if name == "time_zone" and self.cleaned_data.get("time_zone_other"):
-                name = "time_zone_other"
-            self.add_error(name if name in self.fields else None, errors)
+    def field_for_error(self, name: str) -> str | None:
+        if name == "time_zone" and self.cleaned_data.get("time_zone_other"):
+            return "time_zone_other"
+        return super().field_for_error(name)
 
 
-class OrganisationSubscriptionForm(FollowForm):
+class OrganisationSubscriptionForm(OrganisationChoiceMixin, FollowForm):
     """An organisation's subscription, as its security manager sets it up."""
 
     organisation = forms.ModelChoiceField(
@@ -270,24 +272,12 @@ class OrganisationSubscriptionForm(FollowForm):
 
     def __init__(self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organisations = list(organisations)
-        if len(self.organisations) > 1:
-            self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-                pk__in=[organisation.pk for organisation in self.organisations]
-            )
-        else:
-            # One organisation, or an edit: nothing to choose.
-            del self.fields["organisation"]
+        self.offer_organisations(organisations)
 
     def clean_addresses(self) -> list[str]:
         text: str = self.cleaned_data["addresses"]
         # One per line; commas and semicolons also separate, as when a list is pasted from a mail client.
         return [part.strip() for part in text.replace(",", "\n").replace(";", "\n").splitlines() if part.strip()]
-
-    def chosen_organisation(self) -> Organisation:
-        if "organisation" in self.fields:
-            return self.cleaned_data["organisation"]
-        return self.organisations[0]
 
     def subscription_fields(self) -> SubscriptionFields:
         fields = super().subscription_fields()
@@ -323,36 +313,40 @@ def region_choices(country_ids: Iterable[int]) -> list[tuple[Any, Any]]:
     return list(groups.items())
 
 
+# What an edit starts from as the subscription has it; the time zone and addresses are shown otherwise.
+FOLLOW_FIELDS = (
+    "name",
+    "countries",
+    "regions",
+    "categories",
+    "min_severity",
+    "frequency",
+    "include_members",
+    "include_advisories",
+)
+
+
 def initial_from_subscription(subscription: Subscription) -> dict[str, Any]:
     """An existing subscription's values, to edit it."""
-    common = subscription.time_zone in COMMON_TIME_ZONES
-    return {
-        "name": subscription.name,
-        "countries": [country.pk for country in subscription.countries.all()],
-        "regions": [region.pk for region in subscription.regions.all()],
-        "categories": [category.pk for category in subscription.categories.all()],
-        "min_severity": subscription.min_severity,
-        "frequency": subscription.frequency,
-        "time_zone": subscription.time_zone if common else "UTC",
-        "time_zone_other": "" if common else subscription.time_zone,
-        "include_members": subscription.include_members,
+    zone = str(subscription.time_zone)
+    common = zone in COMMON_TIME_ZONES
+    initial = model_to_dict(subscription, fields=FOLLOW_FIELDS)
+    return initial | {
+        "time_zone": zone if common else "UTC",
+        "time_zone_other": "" if common else zone,
         "addresses": "\n".join(subscription.addresses or []),
-        "include_advisories": subscription.include_advisories,
-    }
-
-
-def initial_from_submitted(form: forms.Form, data: Mapping[str, Any]) -> dict[str, Any]:
-    """What was submitted, as the initial values of a fresh form: to show it again, with the
-    regions of the countries just chosen, without judging it yet."""
-    return {
-        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()
     }
 
 
 # The delivery log's filters --------------------------------------------------------------
 
 
-class DeliveryFilterForm(forms.Form):
+class DeliveryFilterForm(PageForm, DateRangeForm):
+    # The days the deliveries were written (not an incident's date): the log's own names.
+    range_fields = ("date_from", "date_to")
+    range_error_field = "date_to"
+    range_message = _("The end date is before the start date; swap them or change one.")
+
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *DeliveryStatus.choices]
     )
@@ -362,17 +356,6 @@ class DeliveryFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date; swap them or change one."))
-        return cleaned
 
     def bounds(self, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
         """The dates as a [since, before) range of instants, the days counted in `zone`."""

@@ -14,6 +14,7 @@ delivery is claimed by a lease, sent once, and moves pending -> sent | failed.
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,13 +22,28 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneField
 
 from advisories.models import Advisory, Country, Region, ThreatCategory, TimeStamped
-from incidents.models import Incident, Organisation
+from incidents.models import Incident, Organisation, acted_by_field
 
 
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+def time_zone_named(value: object) -> zoneinfo.ZoneInfo | None:
+    """The time zone `value` (a name, spaces around it ignored, or a ZoneInfo) names, as the time
+    zone fields read and check it (django-timezone-field: the IANA names Python knows); None if
+    it names none."""
+    field: Any = Subscription._meta.get_field("time_zone")
+    try:
+        zone = field.to_python(value.strip() if isinstance(value, str) else value)
+        field.validate(zone, None)
+    except (ValidationError, ValueError):  # ValueError: a name ZoneInfo cannot even look up, e.g. "../x"
+        return None
+    return zone
+
+
+def validate_time_zone(value: object) -> None:
+    """The validator of the time zone columns before they were TimeZoneFields (migration 0001 names it)."""
+    if time_zone_named(value) is None:
         raise ValidationError(
             _("%(value)s is not a time zone name; use one like Africa/Bamako or Europe/London.") % {"value": value}
         )
@@ -113,34 +129,26 @@ class Subscription(TimeStamped):
         help_text=_("Also send changes of advisory levels and indicators, and new report revisions."),
     )
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
-    time_zone = models.CharField(
+    # A ZoneInfo in Python, its IANA name in the database.
+    time_zone = TimeZoneField(
         _("time zone"),
         max_length=64,
         default="UTC",
-        validators=[validate_time_zone],
         help_text=_("Digests are sent at 07:00 in this time zone (weekly ones on Mondays)."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = acted_by_field(_("created by"))
     confirmed_at = models.DateTimeField(
         _("confirmed at"), null=True, blank=True, help_text=_("A person's address is confirmed by a link (opt-in).")
     )
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    end_reason = models.CharField(_("why it ended"), max_length=30, choices=EndReason.choices, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation sent at"),
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("ended by"),
+        help_text=_("When the e-mail with the confirmation link went to a person's address."),
     )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=30, choices=EndReason.choices, blank=True)
+    ended_by = acted_by_field(_("ended by"))
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -213,7 +221,7 @@ class DigestRun(models.Model):
     """
 
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
-    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    time_zone = TimeZoneField(_("time zone"), max_length=64)
     period = models.CharField(_("period"), max_length=10)
     window_end = models.DateTimeField(_("covers changes until"))
     created_at = models.DateTimeField(_("started"), auto_now_add=True)

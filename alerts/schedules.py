@@ -18,7 +18,6 @@ import json
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Final
 
 from django.apps import apps as global_apps
@@ -27,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import task_queue
+from .models import time_zone_named
 
 DIGEST_TASK: Final = task_queue.DIGEST_START
 SWEEP_TASK: Final = task_queue.DELIVERIES_SWEEP
@@ -57,18 +57,13 @@ def digest_schedule_name(*, frequency: str, time_zone: str) -> str:
     return f"{label} ({time_zone})"
 
 
-@cache
-def _known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def digest_schedules_ensure(*, time_zones: Iterable[str], apps: Apps = global_apps) -> int:
+def digest_schedules_ensure(*, time_zones: Iterable[zoneinfo.ZoneInfo | str], apps: Apps = global_apps) -> int:
     """Create the daily and weekly digest schedules missing for these time zones; return how many.
 
     Raises ValueError, naming it, for a time zone that is not an IANA name.
     """
-    zones = sorted(set(time_zones))
-    unknown = [zone for zone in zones if zone not in _known_time_zones()]
+    zones = sorted({str(zone).strip() for zone in time_zones})
+    unknown = [zone for zone in zones if time_zone_named(zone) is None]
     if unknown:
         raise ValueError(f"{', '.join(unknown)} is not a time zone name; use IANA names such as Africa/Bamako or UTC.")
     periodic_task = apps.get_model("django_celery_beat", "PeriodicTask")

@@ -1,5 +1,5 @@
-"""Reads for the alerts pages: who manages an organisation's alerts, its subscriptions, the
-delivery log, and the subscription a signed link is about.
+"""Reads for the alerts pages: an organisation's subscriptions, the delivery log, and the
+subscription a signed link is about (who manages what: alerts/access.py).
 
 Access is applied here: a manager only ever reads the subscriptions and deliveries of the
 organisations they manage, and a delivery's subject is shown only when the manager may see
@@ -19,34 +19,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from advisories.models import Region
-from incidents.models import Organisation, Role
 from incidents.selectors import incidents_visible_to
 
+from .access import managed_organisations
 from .models import Delivery, OptOut, Subscription
 from .tokens import InvalidToken, TokenSubject, confirmation_token_read, unsubscribe_token_read
 
 AnyUser = AbstractBaseUser | AnonymousUser
-
-# Roles that manage their organisation's alert subscriptions and read its delivery log.
-MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER, Role.ADMIN})
-
-
-# Who manages what -------------------------------------------------------------------------
-
-
-def managed_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
-    """The active organisations whose alert subscriptions the user manages."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        is_active=True, memberships__user_id=user.pk, memberships__role__in=MANAGER_ROLES
-    ).distinct()
-
-
-def can_manage_alerts(user: AnyUser | None, organisation_id: int | None) -> bool:
-    if organisation_id is None:
-        return False
-    return managed_organisations(user).filter(pk=organisation_id).exists()
 
 
 # Subscriptions ----------------------------------------------------------------------------

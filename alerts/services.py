@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import logging
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -20,22 +19,20 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Country, Region, ThreatCategory
 from incidents.models import Organisation
 
-from .models import DIGEST_FREQUENCIES, EndReason, Frequency, OptOut, Subscription
+from .access import can_manage_alerts, may_end_subscription
+from .confirmations import confirmation_queue
+from .emails import one_line
+from .models import DIGEST_FREQUENCIES, EndReason, Frequency, OptOut, Subscription, time_zone_named
 from .schedules import digest_schedules_ensure
-from .selectors import can_manage_alerts, confirmation_target, unsubscribe_target
-from .tokens import confirmation_url
-
-logger = logging.getLogger(__name__)
+from .selectors import confirmation_target, unsubscribe_target
 
 # An organisation's own list of addresses; more than this is a mailing list, not a desk.
 MAX_ADDRESSES = 50
@@ -55,7 +52,7 @@ class SubscriptionFields:
     categories: Iterable[ThreatCategory] = field(default_factory=list)
     min_severity: int = 1
     frequency: str = Frequency.DAILY
-    time_zone: str = "UTC"
+    time_zone: zoneinfo.ZoneInfo | str = "UTC"
     include_advisories: bool = True
     name: str = ""
     # An organisation's subscription only.
@@ -80,20 +77,6 @@ class Unsubscribed:
 
 
 # Validation -------------------------------------------------------------------------------
-
-
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def is_time_zone(value: str) -> bool:
-    return value in _time_zones()
-
-
-def one_line(text: str) -> str:
-    """Text that may go into an e-mail header: every run of whitespace, CR and LF included, is one space."""
-    return " ".join(str(text).split())
 
 
 def normalise_email(value: str) -> str:
@@ -128,8 +111,6 @@ def subscription_clean(data: SubscriptionFields, *, for_organisation: bool) -> S
     )
     if not data.countries and not data.regions:
         error("countries", _("Choose at least one country or region to follow."))
-    if "\x00" in data.name:
-        error("name", _("Remove the null character (\\0) from the name."))
     if len(data.name) > NAME_MAX_LENGTH:
         error(
             "name",
@@ -140,13 +121,15 @@ def subscription_clean(data: SubscriptionFields, *, for_organisation: bool) -> S
         error("min_severity", _("The minimum severity goes from 1 (minor) to 5 (critical)."))
     if data.frequency not in Frequency.values:
         error("frequency", _("Choose how often: immediately, a daily digest or a weekly digest."))
-    data.time_zone = data.time_zone.strip()
-    if not is_time_zone(data.time_zone):
+    zone = time_zone_named(data.time_zone)
+    if zone is None:
         error(
             "time_zone",
             _("“%(value)s” is not a time zone name; use one like Africa/Bamako or Europe/London.")
-            % {"value": data.time_zone},
+            % {"value": str(data.time_zone).strip()},
         )
+    else:
+        data.time_zone = zone
     if for_organisation:
         data.addresses = _clean_addresses(data.addresses, error)
         if not data.include_members and not data.addresses:
@@ -265,12 +248,11 @@ def subscription_end(
 
 
 def _require_may_end(user: AbstractBaseUser, subscription: Subscription) -> None:
-    if getattr(user, "is_staff", False) and user.is_active:
+    if may_end_subscription(user, subscription):
         return
     if subscription.organisation is not None:
         _require_manager(user, subscription.organisation)
-    elif subscription.user_id is None or subscription.user_id != user.pk:
-        raise PermissionDenied(_("Only the subscriber may end this subscription, with the link in any of its e-mails."))
+    raise PermissionDenied(_("Only the subscriber may end this subscription, with the link in any of its e-mails."))
 
 
 # A traveler's subscription: request, confirm ----------------------------------------------
@@ -314,8 +296,8 @@ def subscription_request(
             **{name: getattr(data, name) for name in SCALAR_FIELDS if name not in ("include_members", "addresses")},
         )
         _save_follows(subscription, data)
-        message = confirmation_message(subscription)
-        transaction.on_commit(functools.partial(_send_confirmation, message, subscription.pk))
+        # Sent by a task; one the broker could not take is queued again by the sweeper.
+        transaction.on_commit(functools.partial(confirmation_queue, subscription.pk))
     return subscription
 
 
@@ -348,38 +330,6 @@ def _check_request_rate(email: str) -> None:
                 ]
             }
         )
-
-
-def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
-    """The e-mail that asks the owner of the address to confirm: plain text and HTML."""
-    context = {
-        "subscription": subscription,
-        "confirm_url": confirmation_url(subscription_id=subscription.pk, email=subscription.email),
-        "countries": list(subscription.countries.order_by("name")),
-        "regions": list(subscription.regions.select_related("country").order_by("country__name", "name")),
-        "categories": list(subscription.categories.all()),
-        "days": settings.ALERTS_CONFIRMATION_DAYS,
-        "site_url": settings.VIGIL_PUBLIC_URL.rstrip("/") + "/",
-    }
-    subject = one_line(render_to_string("alerts/email/confirm_subject.txt", context))
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("alerts/email/confirm.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[one_line(subscription.email)],
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
-    )
-    message.attach_alternative(render_to_string("alerts/email/confirm.html", context), "text/html")
-    return message
-
-
-def _send_confirmation(message: EmailMultiAlternatives, subscription_id: int) -> None:
-    # The request is saved whatever happens here: the person sees "check your inbox" and, if
-    # nothing comes, asks again. The failure is logged for the operators.
-    try:
-        message.send()
-    except Exception:
-        logger.exception("The confirmation e-mail of subscription %s could not be sent.", subscription_id)
 
 
 def subscription_confirm(*, token: str) -> Subscription:

@@ -21,6 +21,8 @@ IMMEDIATE_SEND: Final = "alerts.tasks.immediate_send"
 DIGEST_START: Final = "alerts.tasks.digest_start"
 DIGEST_SEND: Final = "alerts.tasks.digest_send"
 DELIVERIES_SWEEP: Final = "alerts.tasks.deliveries_sweep"
+# On the immediate queue (its name says so to CELERY_TASK_ROUTES): someone is waiting for it.
+CONFIRMATION_SEND: Final = "alerts.tasks.immediate_confirmation"
 
 # The queues (CELERY_TASK_ROUTES sends immediate_* and digest_* tasks there).
 IMMEDIATE_QUEUE: Final = "immediate"

@@ -15,8 +15,9 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import dispatch, sending, services
+from . import confirmations, dispatch, sending, services
 from .task_queue import (
+    CONFIRMATION_SEND,
     DELIVERIES_SWEEP,
     DIGEST_SEND,
     DIGEST_START,
@@ -77,9 +78,14 @@ def digest_send(delivery_ids: list[int]) -> dict[str, int]:
     return _send(delivery_ids, immediate=False)
 
 
+@shared_task(name=CONFIRMATION_SEND, **ON_DATABASE_LOSS)
+def immediate_confirmation(subscription_id: int) -> bool:
+    return confirmations.confirmation_send(subscription_id=subscription_id)
+
+
 @shared_task(name=DELIVERIES_SWEEP, **ON_DATABASE_LOSS)
 def deliveries_sweep() -> int:
-    """Every minute: queue again what lost tasks left pending, and end the travelers' requests
-    whose confirmation link expired unused."""
+    """Every minute: queue again what lost tasks left pending (confirmations included), and end
+    the travelers' requests whose confirmation link expired unused."""
     services.subscriptions_end_unconfirmed()
-    return dispatch.deliveries_sweep()
+    return dispatch.deliveries_sweep() + confirmations.confirmations_sweep()

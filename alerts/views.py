@@ -10,7 +10,9 @@ without cookies or CSRF token: the signed token in the address is what authentic
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -21,20 +23,23 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.forms import initial_from_submitted
 from incidents.models import Organisation
 from incidents.selectors import memberships_of
 
 from . import services
+from .access import managed_organisations
 from .forms import (
     DeliveryFilterForm,
     OrganisationSubscriptionForm,
     TravelerSubscriptionForm,
-    initial_from_submitted,
     initial_from_subscription,
 )
 from .models import DeliveryStatus, Subscription
@@ -42,7 +47,6 @@ from .selectors import (
     confirmation_target,
     delivery_log,
     has_opted_out,
-    managed_organisations,
     managed_subscription,
     organisation_subscriptions,
     unsubscribe_target,
@@ -102,32 +106,18 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     organisations = _managed(request)
     if not organisations:
         return _not_a_manager(request)
-    zones = [organisation.time_zone for organisation in organisations]
-    if request.method != "POST":
-        initial = {"organisation": organisations[0].pk, "time_zone": organisations[0].time_zone}
-        form = OrganisationSubscriptionForm(initial=initial, organisations=organisations, time_zones=zones)
-        return _form_page(request, form)
-    form = OrganisationSubscriptionForm(request.POST, organisations=organisations, time_zones=zones)
-    if SHOW_REGIONS in request.POST:
-        initial = initial_from_submitted(form, request.POST)
-        return _form_page(
-            request, OrganisationSubscriptionForm(initial=initial, organisations=organisations, time_zones=zones)
-        )
-    if form.is_valid():
-        try:
-            services.subscription_create(
-                by=request.user,  # type: ignore[arg-type]
-                organisation=form.chosen_organisation(),
-                data=form.subscription_fields(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except PermissionDenied as error:
-            return problem_page(request, title=_("You may not do this"), message=str(error), status=403)
-        else:
-            messages.success(request, _("Subscription created. Alerts start with the next digest or incident."))
-            return redirect("alerts:list")
-    return _form_page(request, form)
+    return _subscription_form(
+        request,
+        initial=lambda: {"organisation": organisations[0].pk, "time_zone": organisations[0].time_zone},
+        write=lambda form: services.subscription_create(
+            by=request.user,  # type: ignore[arg-type]
+            organisation=form.chosen_organisation(),
+            data=form.subscription_fields(),
+        ),
+        done=_("Subscription created. Alerts start with the next digest or incident."),
+        organisations=organisations,
+        time_zones=[organisation.time_zone for organisation in organisations],
+    )
 
 
 @login_required
@@ -141,29 +131,47 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("alerts:list")
     assert subscription.organisation is not None
-    zones = [subscription.organisation.time_zone, subscription.time_zone]
+    return _subscription_form(
+        request,
+        initial=lambda: initial_from_subscription(subscription),
+        write=lambda form: services.subscription_update(
+            by=request.user,  # type: ignore[arg-type]
+            subscription=subscription,
+            data=form.subscription_fields(),
+        ),
+        done=_("Changes saved."),
+        subscription=subscription,
+        time_zones=[subscription.organisation.time_zone, subscription.time_zone],
+    )
+
+
+def _subscription_form(
+    request: HttpRequest,
+    *,
+    initial: Callable[[], dict[str, Any]],
+    write: Callable[[OrganisationSubscriptionForm], object],
+    done: str,
+    subscription: Subscription | None = None,
+    **form_kwargs: Any,
+) -> HttpResponse:
+    """An organisation's subscription form: shown with `initial` values, shown again with the
+    regions of the countries just chosen, or, once valid, given to `write` (a service)."""
     if request.method != "POST":
-        form = OrganisationSubscriptionForm(initial=initial_from_subscription(subscription), time_zones=zones)
+        form = OrganisationSubscriptionForm(initial=initial(), **form_kwargs)
         return _form_page(request, form, subscription=subscription)
-    form = OrganisationSubscriptionForm(request.POST, time_zones=zones)
+    form = OrganisationSubscriptionForm(request.POST, **form_kwargs)
     if SHOW_REGIONS in request.POST:
-        initial = initial_from_submitted(form, request.POST)
-        return _form_page(
-            request, OrganisationSubscriptionForm(initial=initial, time_zones=zones), subscription=subscription
-        )
+        unjudged = OrganisationSubscriptionForm(initial=initial_from_submitted(form, request.POST), **form_kwargs)
+        return _form_page(request, unjudged, subscription=subscription)
     if form.is_valid():
         try:
-            services.subscription_update(
-                by=request.user,  # type: ignore[arg-type]
-                subscription=subscription,
-                data=form.subscription_fields(),
-            )
+            write(form)
         except ValidationError as error:
             form.add_service_errors(error)
         except PermissionDenied as error:
             return problem_page(request, title=_("You may not do this"), message=str(error), status=403)
         else:
-            messages.success(request, _("Changes saved."))
+            messages.success(request, done)
             return redirect("alerts:list")
     return _form_page(request, form, subscription=subscription)
 
@@ -274,31 +282,41 @@ def subscribe_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/subscribe_sent.html", context)
 
 
-def _link_problem(request: HttpRequest, error: ValidationError, *, title: str) -> HttpResponse:
-    return problem_page(
-        request,
-        title=title,
-        message=" ".join(error.messages),
-        links=[(reverse("alerts:subscribe"), _("Subscribe again"))],
-        status=400,
-    )
+LinkView = Callable[[HttpRequest, str], HttpResponse]
+
+
+def _token_link(title: str | Promise) -> Callable[[LinkView], LinkView]:
+    """A page reached by a link from an e-mail: when its token does not work (invalid, expired,
+    already used), a page titled `title` says why and offers to subscribe again."""
+
+    def decorate(view: LinkView) -> LinkView:
+        @functools.wraps(view)
+        def answer(request: HttpRequest, token: str) -> HttpResponse:
+            try:
+                return view(request, token)
+            except ValidationError as error:
+                return problem_page(
+                    request,
+                    title=str(title),
+                    message=" ".join(error.messages),
+                    links=[(reverse("alerts:subscribe"), _("Subscribe again"))],
+                    status=400,
+                )
+
+        return answer
+
+    return decorate
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_token_link(gettext_lazy("This confirmation link does not work"))
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what is about to be confirmed and a button; only the POST confirms."""
-    title = _("This confirmation link does not work")
     if request.method == "POST":
-        try:
-            subscription = services.subscription_confirm(token=token)
-        except ValidationError as error:
-            return _link_problem(request, error, title=title)
+        subscription = services.subscription_confirm(token=token)
         return render(request, "alerts/confirmed.html", {"subscription": subscription})
-    try:
-        subscription = confirmation_target(token)
-    except ValidationError as error:
-        return _link_problem(request, error, title=title)
+    subscription = confirmation_target(token)
     if subscription.confirmed_at is not None:
         return render(request, "alerts/confirmed.html", {"subscription": subscription, "already": True})
     return render(request, "alerts/confirm.html", {"subscription": subscription, "token": token})
@@ -307,21 +325,15 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_token_link(gettext_lazy("This unsubscribe link does not work"))
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a page with a button; POST unsubscribes, whether from that button or from a
     mail client's one-click request (body `List-Unsubscribe=One-Click`, RFC 8058)."""
-    title = _("This unsubscribe link does not work")
     if request.method == "POST":
-        try:
-            result = services.unsubscribe(token=token)
-        except ValidationError as error:
-            return _link_problem(request, error, title=title)
+        result = services.unsubscribe(token=token)
         context = {"subscription": result.subscription, "email": result.email, "outcome": result.outcome.value}
         return render(request, "alerts/unsubscribed.html", context)
-    try:
-        subscription, email = unsubscribe_target(token)
-    except ValidationError as error:
-        return _link_problem(request, error, title=title)
+    subscription, email = unsubscribe_target(token)
     already = subscription.ended_at is not None or (
         subscription.organisation_id is not None and has_opted_out(subscription, email)
     )

@@ -216,7 +216,7 @@ def main() -> None:
         return run
 
     one = Incident.objects.filter(external_source=BENCH_SOURCE).values_list("pk", flat=True).first() or 0
-    filtered = "type=armed-attack&date_from=2022-01-01&date_to=2024-12-31&severity_min=3"
+    filtered = "type=armed-attack&occurred_after=2022-01-01&occurred_before=2024-12-31&severity_min=3"
     cases = [
         ("ceiling: GET /healthz", anonymous, "/healthz"),
         ("public country list /countries/ml/incidents/", anonymous, "/countries/ml/incidents/"),

@@ -1,4 +1,4 @@
-"""Who may see which incident: the one place that decides it.
+"""Who may see which incident, and who may log, edit and review one: the one place that decides it.
 
 Every page, export, feed, API endpoint and e-mail gets its incidents through
 `incidents_visible_to` (or `incident_for_viewer` for one incident), so the sharing rules
@@ -18,6 +18,13 @@ The rules, after the Traffic Light Protocol 2.0:
 
 Analysts are service staff (`is_staff`). They are not a party to an organisation's
 TLP:AMBER or TLP:RED reports, so they do not see them unless a membership allows it.
+
+Who may change what:
+
+- An active organisation's officers, security managers and administrators (OFFICER_ROLES) log
+  incidents for it and edit those it reported (`officer_organisations`, `can_edit_incident`).
+  An imported incident has no organisation: nobody edits it here.
+- Analysts verify, publish and retract (`is_analyst`).
 """
 
 from __future__ import annotations
@@ -25,9 +32,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from .models import OFFICER_ROLES, Membership, Organisation, ReviewStatus, SharingLevel
+from .models import OFFICER_ROLES, Incident, Membership, Organisation, ReviewStatus, SharingLevel
+
+AnyUser = AbstractBaseUser | AnonymousUser
 
 PUBLIC = Q(status=ReviewStatus.PUBLISHED, sharing_level=SharingLevel.CLEAR)
 COMMUNITY_LEVELS = (SharingLevel.CLEAR, SharingLevel.GREEN)
@@ -116,3 +125,26 @@ def visibility_filter(viewer: Viewer) -> Q:
             status=ReviewStatus.RETRACTED
         )
     return allowed
+
+
+# Who may change what ----------------------------------------------------------------------
+
+
+def is_analyst(user: AnyUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "is_staff", False))
+
+
+def officer_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
+    """The active organisations for which the user may log and edit incidents."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        is_active=True, memberships__user_id=user.pk, memberships__role__in=OFFICER_ROLES
+    ).distinct()
+
+
+def can_edit_incident(user: AnyUser | None, incident: Incident) -> bool:
+    """Officers, security managers and administrators of the reporting organisation edit its incidents."""
+    if user is None or not user.is_authenticated or incident.organisation_id is None:
+        return False
+    return officer_organisations(user).filter(pk=incident.organisation_id).exists()

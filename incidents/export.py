@@ -24,38 +24,42 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a UTF-8 file as such only when it starts with a byte order mark; other readers skip it.
 BYTE_ORDER_MARK = "\ufeff"
 
-COLUMNS = [
-    "id",
-    "date",
-    "date_precision",
-    "time",
-    "country_code",
-    "region_code",
-    "region",
-    "place",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "title",
-    "type",
-    "acled_event_type",
-    "acled_sub_event_type",
-    "category",
-    "actors",
-    "target_types",
-    "killed",
-    "injured",
-    "abducted",
-    "severity",
-    "sharing_level",
-    "status",
-    "organisation",
-    "description",
-    "sources",
-    "external_source",
-    "external_id",
-    "url",
-]
+# Each column of the CSV, and the value of incident_export_rows it is written from (None: made
+# from several, in RowWriter.cells). EXPORT_FIELDS, what the export reads, follows from it.
+COLUMN_SOURCES: tuple[tuple[str, str | None], ...] = (
+    ("id", "id"),
+    ("date", "occurred_on"),
+    ("date_precision", "date_precision"),
+    ("time", "occurred_at_time"),
+    ("country_code", "country__code"),
+    ("region_code", "region__code"),
+    ("region", "region__name"),
+    ("place", "place_name"),
+    ("latitude", "latitude"),
+    ("longitude", "longitude"),
+    ("location_precision", "location_precision"),
+    ("title", "title"),
+    ("type", "incident_type__name"),
+    ("acled_event_type", "incident_type__acled_event_type"),
+    ("acled_sub_event_type", "incident_type__acled_sub_event_type"),
+    ("category", "incident_type__category__name"),
+    ("actors", None),
+    ("target_types", None),
+    ("killed", "killed"),
+    ("injured", "injured"),
+    ("abducted", "abducted"),
+    ("severity", "severity"),
+    ("sharing_level", "sharing_level"),
+    ("status", "status"),
+    ("organisation", "organisation__name"),
+    ("description", "description"),
+    ("sources", "sources"),
+    ("external_source", "external_source"),
+    ("external_id", "external_id"),
+    ("url", None),
+)
+COLUMNS = [column for column, _field in COLUMN_SOURCES]
+EXPORT_FIELDS = tuple(field for _column, field in COLUMN_SOURCES if field is not None)
 
 
 def safe_text(value: str) -> str:
@@ -89,40 +93,15 @@ class RowWriter:
         self.url = base_url + reverse("incidents:detail", kwargs={"pk": 1}).replace("/1/", "/{}/")
 
     def cells(self, row: dict[str, Any]) -> list[Any]:
-        actors = "; ".join(f"{name} ({self.roles.get(role, role)})" for name, role in row["actors"])
-        values = [
-            row["id"],
-            row["occurred_on"],
-            row["date_precision"],
-            row["occurred_at_time"],
-            row["country__code"],
-            row["region__code"],
-            row["region__name"],
-            row["place_name"],
-            row["latitude"],
-            row["longitude"],
-            row["location_precision"],
-            row["title"],
-            row["incident_type__name"],
-            row["incident_type__acled_event_type"],
-            row["incident_type__acled_sub_event_type"],
-            row["incident_type__category__name"],
-            actors,
-            "; ".join(row["target_types"]),
-            row["killed"],
-            row["injured"],
-            row["abducted"],
-            row["severity"],
-            self.levels.get(row["sharing_level"], row["sharing_level"]),
-            row["status"],
-            row["organisation__name"],
-            row["description"],
-            row["sources"],
-            row["external_source"],
-            row["external_id"],
-            self.url.format(row["id"]),
+        made = {
+            "actors": "; ".join(f"{name} ({self.roles.get(role, role)})" for name, role in row["actors"]),
+            "target_types": "; ".join(row["target_types"]),
+            "sharing_level": self.levels.get(row["sharing_level"], row["sharing_level"]),
+            "url": self.url.format(row["id"]),
+        }
+        return [
+            _cell(made[column] if field is None or column in made else row[field]) for column, field in COLUMN_SOURCES
         ]
-        return [_cell(value) for value in values]
 
 
 class _Echo:

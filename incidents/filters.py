@@ -1,5 +1,8 @@
 """Filters of the incident lists and the CSV export, read from the query string.
 
+They have the API's names (`occurred_after`, `occurred_before`); the pages' old names of the
+dates (`date_from`, `date_to`) are read as those.
+
 A value that does not parse (a date like 2024-13-45, a type that does not exist) makes the
 form invalid; the views then show the message and no incidents rather than quietly dropping
 that filter and showing more than was asked for.
@@ -7,16 +10,21 @@ that filter and showing more than was asked for.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region, ThreatCategory
+from config.forms import DateRangeForm
 
 from .models import Actor, Incident, IncidentActor, IncidentType, ReviewStatus, SharingLevel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SEVERITY_CHOICES = [
     (1, _("1 minor or worse")),
@@ -27,58 +35,55 @@ SEVERITY_CHOICES = [
 ]
 
 
-class IncidentFilterForm(forms.Form):
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError(
-                _("The start date (%(start)s) is after the end date (%(end)s)."),
-                params={"start": start.isoformat(), "end": end.isoformat()},
-                code="date_range",
-            )
-        return cleaned
+# The names the pages gave the dates before they took the API's: links made with them still work.
+ALIASES = {"date_from": "occurred_after", "date_to": "occurred_before"}
+
+
+def canonical_query(data: QueryDict) -> QueryDict:
+    """The query string with the old names of the filters replaced by their names."""
+    query = data.copy()
+    for old, new in ALIASES.items():
+        values = query.pop(old, None)
+        if values is not None and new not in query:
+            query.setlist(new, values)
+    return query
+
+
+class IncidentFilterForm(DateRangeForm):
+    range_fields = ("occurred_after", "occurred_before")
+    range_message = _("The start date (%(start)s) is after the end date (%(end)s).")
+
+
+def _date(lookup_expr: str, label: StrOrPromise) -> django_filters.DateFilter:
+    """The date an incident occurred on, compared by `lookup_expr`, as a date picker."""
+    return django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr=lookup_expr, label=label, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _choice(queryset: QuerySet[Any], label: StrOrPromise, **kwargs: Any) -> django_filters.ModelChoiceFilter:
+    """A list of choices whose empty choice is "All"."""
+    return django_filters.ModelChoiceFilter(queryset=queryset, label=label, empty_label=_("All"), **kwargs)
 
 
 class IncidentFilter(django_filters.FilterSet):
     """One filter set for every list: `country` scopes the region choices to that country
     (the country and region pages pass it; on the all-countries list the `country` filter does)."""
 
-    date_from = django_filters.DateFilter(
-        field_name="occurred_on",
-        lookup_expr="gte",
-        label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+    occurred_after = _date("gte", _("From"))
+    occurred_before = _date("lte", _("To"))
+    country = _choice(Country.objects.order_by("name"), _("Country"), to_field_name="code")
+    region = _choice(Region.objects.none(), _("Region"), to_field_name="code")
+    type = _choice(
+        IncidentType.objects.order_by("position", "name"), _("Type"), field_name="incident_type", to_field_name="slug"
     )
-    date_to = django_filters.DateFilter(
-        field_name="occurred_on",
-        lookup_expr="lte",
-        label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.order_by("name"), to_field_name="code", label=_("Country"), empty_label=_("All")
-    )
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.none(), to_field_name="code", label=_("Region"), empty_label=_("All")
-    )
-    type = django_filters.ModelChoiceFilter(
-        field_name="incident_type",
-        queryset=IncidentType.objects.order_by("position", "name"),
-        to_field_name="slug",
-        label=_("Type"),
-        empty_label=_("All"),
-    )
-    category = django_filters.ModelChoiceFilter(
+    category = _choice(
+        ThreatCategory.objects.order_by("position", "name"),
+        _("Threat category"),
         field_name="incident_type__category",
-        queryset=ThreatCategory.objects.order_by("position", "name"),
         to_field_name="slug",
-        label=_("Threat category"),
-        empty_label=_("All"),
     )
-    actor = django_filters.ModelChoiceFilter(
-        queryset=Actor.objects.order_by("name"), method="filter_actor", label=_("Actor"), empty_label=_("All")
-    )
+    actor = _choice(Actor.objects.order_by("name"), _("Actor"), method="filter_actor")
     severity_min = django_filters.ChoiceFilter(
         field_name="severity",
         lookup_expr="gte",
@@ -106,6 +111,8 @@ class IncidentFilter(django_filters.FilterSet):
         signed_in: bool = False,
         **kwargs: Any,
     ) -> None:
+        if isinstance(data, QueryDict):
+            data = canonical_query(data)
         super().__init__(data, queryset, **kwargs)
         if country is not None or not with_region:
             # The page is already about one country (or one region): no country to choose.

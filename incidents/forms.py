@@ -2,22 +2,24 @@
 
 The form only turns what was typed into Python values; every rule about an incident lives in
 `incident_clean`, which `incident_submit` and `incident_update` run. Its messages come back onto
-the form's fields through `IncidentForm.add_service_errors`, so a rule is written once and an
+the form's fields through `add_service_errors` (config.forms.ServiceForm), so a rule is written once and an
 officer reads its message next to the field it is about.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region
+from config.forms import OrganisationChoiceMixin, ServiceForm, several
 
 from .models import (
     SHARING_LEVEL_EXPLANATIONS,
@@ -42,12 +44,15 @@ SEVERITY_SCALE = [
 ]
 SEVERITY_EXPLANATIONS = {value: explanation for value, _label, explanation in SEVERITY_SCALE}
 
+# What the form says about an incident: the fields of IncidentFields, by the same names.
+INCIDENT_FIELDS = tuple(field.name for field in dataclasses.fields(IncidentFields))
+
 # Five decimal places is about a metre: what the database keeps.
 COORDINATE_STEP = Decimal("0.00001")
 MAX_PEOPLE = 100_000
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(OrganisationChoiceMixin, ServiceForm):
     """What happened, when, where, who, the impact, and who may see it.
 
     `organisations` are those the user may log for; the organisation field is shown only when
@@ -107,19 +112,13 @@ class IncidentForm(forms.Form):
     location_precision = forms.ChoiceField(
         label=_("How precise is the place?"), choices=LocationPrecision.choices, initial=LocationPrecision.EXACT
     )
-    actors = forms.ModelMultipleChoiceField(
-        label=_("Who did it"),
-        queryset=Actor.objects.order_by("name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    actors = several(
+        _("Who did it"),
+        Actor.objects.order_by("name"),
+        rows=6,
         help_text=_("Leave empty if unknown. Hold Ctrl (⌘ on a Mac) to pick several."),
     )
-    target_types = forms.ModelMultipleChoiceField(
-        label=_("Who was hit"),
-        queryset=TargetType.objects.order_by("position", "name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    target_types = several(_("Who was hit"), TargetType.objects.order_by("position", "name"))
     killed = forms.IntegerField(label=_("Killed"), min_value=0, max_value=MAX_PEOPLE, initial=0)
     injured = forms.IntegerField(label=_("Injured"), min_value=0, max_value=MAX_PEOPLE, initial=0)
     abducted = forms.IntegerField(label=_("Abducted"), min_value=0, max_value=MAX_PEOPLE, initial=0)
@@ -143,16 +142,8 @@ class IncidentForm(forms.Form):
     )
 
     def __init__(self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.organisations = list(organisations)
-        if len(self.organisations) > 1:
-            self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-                pk__in=[organisation.pk for organisation in self.organisations]
-            )
-        else:
-            # One organisation (or an edit, where it is fixed): nothing to choose.
-            del self.fields["organisation"]
+        self.offer_organisations(organisations)
         self.fields["incident_type"].choices = _types_by_category()  # type: ignore[attr-defined]
         self.fields["region"].choices = self._region_choices()  # type: ignore[attr-defined]
 
@@ -195,44 +186,12 @@ class IncidentForm(forms.Form):
     def clean_longitude(self) -> Decimal | None:
         return _round_coordinate(self.cleaned_data["longitude"], limit=180)
 
-    def chosen_organisation(self) -> Organisation:
-        if "organisation" in self.fields:
-            return self.cleaned_data["organisation"]
-        return self.organisations[0]
-
     def incident_fields(self) -> IncidentFields:
         """What the officer typed, as the services take it. Call after is_valid()."""
-        data = self.cleaned_data
+        values = {name: self.cleaned_data[name] for name in INCIDENT_FIELDS}
         return IncidentFields(
-            title=data["title"],
-            incident_type=data["incident_type"],
-            occurred_on=data["occurred_on"],
-            occurred_at_time=data["occurred_at_time"],
-            date_precision=data["date_precision"],
-            country=data["country"],
-            region=data["region"],
-            place_name=data["place_name"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            location_precision=data["location_precision"],
-            actors=list(data["actors"]),
-            target_types=list(data["target_types"]),
-            killed=data["killed"],
-            injured=data["injured"],
-            abducted=data["abducted"],
-            severity=data["severity"],
-            description=data["description"],
-            sources=data["sources"],
-            sharing_level=data["sharing_level"],
+            **values | {"actors": list(values["actors"]), "target_types": list(values["target_types"])}
         )
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put the messages of a service's ValidationError next to the fields they are about."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def _round_coordinate(value: Decimal | None, *, limit: int) -> Decimal | None:
@@ -255,34 +214,4 @@ def _types_by_category() -> list[tuple[Any, Any]]:
 
 def initial_from_incident(incident: Incident) -> dict[str, Any]:
     """An existing incident's values, to edit it."""
-    return {
-        "incident_type": incident.incident_type_id,
-        "title": incident.title,
-        "occurred_on": incident.occurred_on,
-        "occurred_at_time": incident.occurred_at_time,
-        "date_precision": incident.date_precision,
-        "country": incident.country_id,
-        "region": incident.region_id,
-        "place_name": incident.place_name,
-        "latitude": incident.latitude,
-        "longitude": incident.longitude,
-        "location_precision": incident.location_precision,
-        "actors": [actor.pk for actor in incident.actors.all()],
-        "target_types": [target.pk for target in incident.target_types.all()],
-        "killed": incident.killed,
-        "injured": incident.injured,
-        "abducted": incident.abducted,
-        "severity": incident.severity,
-        "description": incident.description,
-        "sources": incident.sources,
-        "sharing_level": incident.sharing_level,
-    }
-
-
-def initial_from_submitted(form: forms.Form, data: Mapping[str, Any]) -> dict[str, Any]:
-    """What was submitted, as the initial values of a fresh form: to show it again without
-    judging it (the "show this country's regions" button). Each widget reads its own value,
-    so multiple choices stay lists."""
-    return {
-        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()
-    }
+    return model_to_dict(incident, fields=INCIDENT_FIELDS)

@@ -6,6 +6,8 @@ need them for their sharing rules and alerts may import incidents but not the re
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,8 +17,23 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region, Source, ThreatCategory, TimeStamped, latitude_field, longitude_field
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # A long report is a few pages; anything larger is a paste gone wrong and is refused.
 DESCRIPTION_MAX_LENGTH = 20_000
+
+
+def acted_by_field(verbose_name: StrOrPromise) -> models.ForeignKey[Any, Any]:
+    """Who did something to a row (verified, published, ended it): kept when the user is deleted, as empty."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class Organisation(TimeStamped):
@@ -62,6 +79,8 @@ class Role(models.TextChoices):
 
 # Roles that may log incidents for their organisation and read its TLP:RED incidents.
 OFFICER_ROLES = frozenset({Role.OFFICER, Role.SECURITY_MANAGER, Role.ADMIN})
+# Roles that manage their organisation's alert subscriptions and read its delivery log.
+MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER, Role.ADMIN})
 
 
 class Membership(TimeStamped):
@@ -295,32 +314,11 @@ class Incident(TimeStamped):
         _("review status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
+    verified_by = acted_by_field(_("verified by"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = acted_by_field(_("published by"))
     retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True)
-    retracted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("retracted by"),
-    )
+    retracted_by = acted_by_field(_("retracted by"))
     retraction_reason = models.TextField(_("retraction reason"), blank=True)
     # A retried submission (a form sent twice, an API call repeated after a timeout) names the
     # incident it already created: the form's hidden token or the API's Idempotency-Key.

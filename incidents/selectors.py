@@ -1,4 +1,5 @@
-"""Reads shared by pages, exports, feeds, the API and e-mails. Access rules are applied here."""
+"""Reads shared by pages, exports, feeds, the API and e-mails. The access rules of incidents/access.py
+are applied here."""
 
 from __future__ import annotations
 
@@ -7,17 +8,15 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.authtoken.models import Token
 
 from advisories.models import Country, Region
 
-from .access import Viewer, viewer_for, visibility_filter
-from .models import Incident, IncidentActor, Membership, Organisation, Role
-
-AnyUser = AbstractBaseUser | AnonymousUser
+from .access import AnyUser, Viewer, viewer_for, visibility_filter
+from .export import EXPORT_FIELDS
+from .models import Incident, IncidentActor, Membership
 
 
 def incidents_visible_to(user: AnyUser | Viewer | None) -> QuerySet[Incident]:
@@ -38,32 +37,10 @@ def incident_for_viewer(user: AnyUser | None, pk: int) -> Incident:
         raise Http404("No such incident.") from None
 
 
-def is_analyst(user: AnyUser | None) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "is_staff", False))
-
-
-def officer_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
-    """The active organisations for which the user may log and edit incidents."""
-    if user is None or not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        is_active=True,
-        memberships__user_id=user.pk,
-        memberships__role__in=[Role.OFFICER, Role.SECURITY_MANAGER, Role.ADMIN],
-    ).distinct()
-
-
 def memberships_of(user: AnyUser | None) -> QuerySet[Membership]:
     if user is None or not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user_id=user.pk, organisation__is_active=True).select_related("organisation")
-
-
-def can_edit_incident(user: AnyUser | None, incident: Incident) -> bool:
-    """Officers, security managers and administrators of the reporting organisation edit its incidents."""
-    if user is None or not user.is_authenticated or incident.organisation_id is None:
-        return False
-    return officer_organisations(user).filter(pk=incident.organisation_id).exists()
 
 
 # Incident lists, the CSV export and the public pages' recent incidents ---------------------
@@ -93,37 +70,9 @@ def incident_list_for(
     return incidents.order_by("-occurred_on", "-id")
 
 
-# What the CSV export reads of each incident, as plain values: building 100,000 model instances
-# with their related objects cost ten times more than writing the CSV (bench/incident_lists.py).
-EXPORT_FIELDS = (
-    "id",
-    "occurred_on",
-    "date_precision",
-    "occurred_at_time",
-    "country__code",
-    "region__code",
-    "region__name",
-    "place_name",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "title",
-    "incident_type__name",
-    "incident_type__acled_event_type",
-    "incident_type__acled_sub_event_type",
-    "incident_type__category__name",
-    "killed",
-    "injured",
-    "abducted",
-    "severity",
-    "sharing_level",
-    "status",
-    "organisation__name",
-    "description",
-    "sources",
-    "external_source",
-    "external_id",
-)
+# What the CSV export reads of each incident, as plain values (incidents.export.EXPORT_FIELDS):
+# building 100,000 model instances with their related objects cost ten times more than writing
+# the CSV (bench/incident_lists.py).
 
 
 def incident_export_rows(incidents: QuerySet[Incident]) -> Iterator[dict[str, Any]]:

@@ -26,7 +26,7 @@ from rest_framework.authtoken.models import Token
 from advisories.geo import PointOutsideCountry, RegionLocator
 from advisories.models import Country, Region
 
-from .access import viewer_for, visibility_filter
+from .access import is_analyst, officer_organisations, viewer_for, visibility_filter
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     Actor,
@@ -39,12 +39,10 @@ from .models import (
     SharingLevel,
     TargetType,
 )
-from .selectors import is_analyst, officer_organisations
 from .signals import incident_published, incident_submitted
 
 # Anywhere on Earth it is at most 14 hours ahead of UTC: a date later than that is in the future.
 MAX_UTC_OFFSET = dt.timedelta(hours=14)
-TEXT_FIELDS = ("title", "description", "place_name", "sources")
 
 
 @dataclass
@@ -79,17 +77,15 @@ SCALAR_FIELDS = tuple(f.name for f in fields(IncidentFields) if f.name not in ("
 def incident_clean(data: IncidentFields) -> IncidentFields:
     """Check what no form or API can be trusted to have checked; place the point in a region.
 
-    Raises ValidationError with a message per field, each one a person can act on.
+    Raises ValidationError with a message per field, each one a person can act on. A null
+    character, which PostgreSQL cannot store, never reaches it: the text fields of the form,
+    the admin and the API (Django's and DRF's CharField) refuse it.
     """
     errors: dict[str, list[str]] = {}
 
     def error(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    for name in TEXT_FIELDS:
-        value = getattr(data, name)
-        if "\x00" in value:
-            error(name, _("Remove the null character (\\0) from this text."))
     data.title = data.title.strip()
     if not data.title:
         error("title", _("Give the incident a short title."))

@@ -66,6 +66,14 @@ def _static_files_without_manifest(settings):
 
 
 @pytest.fixture
+def cast(db):
+    """The people of every app's access tests: tests/factories.py `make_cast`."""
+    from tests.factories import make_cast
+
+    return make_cast()
+
+
+@pytest.fixture
 def mali(db):
     from advisories.models import Country
 

@@ -3,9 +3,10 @@ migrations; these factories make extra, made-up places in the user-assigned code
 
 import datetime as dt
 import string
+from types import SimpleNamespace
 
 import factory
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 
 from advisories import models
 from incidents import models as incident_models
@@ -182,3 +183,54 @@ class IncidentFactory(factory.django.DjangoModelFactory[incident_models.Incident
     status = incident_models.ReviewStatus.PUBLISHED
     organisation = None
     reporter = None
+
+
+# The cast: the people every app's access tests are about ---------------------------------
+
+
+# Everyone of the cast, by attribute name: the rows of every permission matrix.
+PEOPLE = (
+    "officer_a",
+    "second_officer_a",
+    "manager_a",
+    "admin_a",
+    "reader_a",
+    "officer_b",
+    "manager_b",
+    "partner_reader",
+    "analyst",
+    "outsider",
+    "anonymous",
+)
+
+
+def make_cast() -> SimpleNamespace:
+    """Two organisations (A and B), A's partner P, their members in each role, an analyst, a
+    signed-in user of no organisation, and an anonymous visitor."""
+    org_a = OrganisationFactory.create(name="Sahel Relief", slug="sahel-relief", time_zone="Africa/Bamako")
+    org_b = OrganisationFactory.create(name="Niger Valley Aid", slug="niger-valley-aid", time_zone="Europe/Paris")
+    partner = OrganisationFactory.create(name="Partner of Sahel Relief", slug="partner")
+    org_a.partners.add(partner)
+
+    def member(username: str, organisation: incident_models.Organisation, role: str) -> User:
+        user = UserFactory.create(username=username)
+        MembershipFactory.create(user=user, organisation=organisation, role=role)
+        return user
+
+    Role = incident_models.Role
+    return SimpleNamespace(
+        org_a=org_a,
+        org_b=org_b,
+        partner=partner,
+        officer_a=member("officer_a", org_a, Role.OFFICER),
+        second_officer_a=member("second_officer_a", org_a, Role.OFFICER),
+        manager_a=member("manager_a", org_a, Role.SECURITY_MANAGER),
+        admin_a=member("admin_a", org_a, Role.ADMIN),
+        reader_a=member("reader_a", org_a, Role.READER),
+        officer_b=member("officer_b", org_b, Role.OFFICER),
+        manager_b=member("manager_b", org_b, Role.SECURITY_MANAGER),
+        partner_reader=member("partner_reader", partner, Role.READER),
+        analyst=UserFactory.create(username="analyst", is_staff=True),
+        outsider=UserFactory.create(username="outsider"),
+        anonymous=AnonymousUser(),
+    )

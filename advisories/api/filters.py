@@ -40,8 +40,6 @@ COUNTRY_ERRORS = {
 }
 REGION_ERRORS = {"invalid_choice": _("There is no region with the code %(value)s; the list is at /api/v1/regions/.")}
 REGION_HELP = _("ISO 3166-2 code, e.g. ml-bko.")
-KINDS = ", ".join(ContactPoint.Kind.values)
-LETTERS = ", ".join(RiskIndicator.values)
 CATEGORY_ERRORS = {
     "invalid_choice": _("There is no threat category %(value)s; the list is at /api/v1/threat-categories/.")
 }
@@ -95,6 +93,18 @@ def level_filter(lookup_expr: str = "exact", help_text: StrOrPromise = LEVEL_HEL
         coerce=int,
         help_text=help_text,
         error_messages=LEVEL_ERRORS,
+    )
+
+
+def listed_choice_filter(
+    choices: list[tuple[str, Any]], help_text: StrOrPromise, invalid: StrOrPromise
+) -> django_filters.ChoiceFilter:
+    """One of `choices`; `help_text` and the `invalid` message list the values where they say {values}."""
+    values = ", ".join(value for value, _label in choices)
+    return django_filters.ChoiceFilter(
+        choices=choices,
+        help_text=format_lazy(help_text, values=values),
+        error_messages={"invalid_choice": format_lazy(invalid, values=values)},
     )
 
 
@@ -154,14 +164,10 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class ThreatCategoryFilter(django_filters.FilterSet):
-    indicator = django_filters.ChoiceFilter(
-        choices=RiskIndicator.choices,
-        help_text=format_lazy(_("An advisory indicator letter, one of: {letters}."), letters=LETTERS),
-        error_messages={
-            "invalid_choice": format_lazy(
-                _("%(value)s is not an indicator letter; give one of: {letters}."), letters=LETTERS
-            )
-        },
+    indicator = listed_choice_filter(
+        RiskIndicator.choices,
+        _("An advisory indicator letter, one of: {values}."),
+        _("%(value)s is not an indicator letter; give one of: {values}."),
     )
 
     class Meta:
@@ -207,14 +213,10 @@ class SecurityReportFilter(django_filters.FilterSet):
 class ContactPointFilter(django_filters.FilterSet):
     country = country_filter()
     region = region_filter()
-    kind = django_filters.ChoiceFilter(
-        choices=ContactPoint.Kind.choices,
-        help_text=format_lazy(_("One of: {kinds}."), kinds=KINDS),
-        error_messages={
-            "invalid_choice": format_lazy(
-                _("%(value)s is not a kind of contact point; give one of: {kinds}."), kinds=KINDS
-            )
-        },
+    kind = listed_choice_filter(
+        ContactPoint.Kind.choices,
+        _("One of: {values}."),
+        _("%(value)s is not a kind of contact point; give one of: {values}."),
     )
 
     class Meta:

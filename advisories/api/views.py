@@ -14,7 +14,7 @@ query however many rows it holds.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from django.db.models import (
     Model,
@@ -29,6 +29,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from config.api.pagination import CursorPagination
 
@@ -43,7 +44,6 @@ from ..models import (
     ThreatRating,
 )
 from ..selectors import (
-    applicable_advisories,
     countries_with_levels,
     published_revisions,
     regions_with_levels,
@@ -70,17 +70,21 @@ from .serializers import (
     ThreatRatingSerializer,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _M = TypeVar("_M", bound=Model)
 
 
-def _found(queryset: QuerySet[_M], message: str, **lookup: Any) -> _M:
-    found = queryset.filter(**lookup).first()
-    if found is None:
-        raise NotFound(message)
-    return found
-
-
 # Shared behaviour ------------------------------------------------------------------------------
+
+
+def _documented(*, many: StrOrPromise, one: StrOrPromise, many_text: Any = None, one_text: Any = None) -> Any:
+    """The summaries and descriptions of a viewset's list and retrieve operations in the schema."""
+    return extend_schema_view(
+        list=extend_schema(summary=many, description=many_text),
+        retrieve=extend_schema(summary=one, description=one_text),
+    )
 
 
 class ViewOrderedPagination(CursorPagination):
@@ -102,6 +106,10 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[_M]):
     permission_classes = [permissions.AllowAny]
     pagination_class = ViewOrderedPagination
     ordering = "id"
+    # What one object is shown with, when it says more than a row of the list.
+    detail_serializer_class: type[BaseSerializer[Any]] | None = None
+    # The 404's detail for an unknown object, with the value looked up as %(key)s.
+    not_found: StrOrPromise = ""
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> NoReturn:
         raise MethodNotAllowed(
@@ -113,90 +121,88 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[_M]):
             % {"method": request.method},
         )
 
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def lookup_value(self, value: str) -> Any:
+        return int(value)
+
+    def get_object(self) -> _M:
+        key = self.lookup_value(self.kwargs[self.lookup_field])
+        found = self.get_queryset().filter(**{self.lookup_field: key}).first()
+        if found is None:
+            raise NotFound(self.not_found % {"key": key})
+        return found
+
+
+class ByCodeViewSet(ReadOnlyViewSet[_M]):
+    """Places, looked up by their ISO code in either case."""
+
+    lookup_field = "code"
+    ordering = "code"
+
+    def lookup_value(self, value: str) -> Any:
+        return value.upper()
+
 
 # Countries and regions -------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Countries"),
-        description=_(
-            "Every country, by ISO code, with its current country-wide travel advisory: level, indicators "
-            "and date, all null (indicators empty) when none is published."
-        ),
+@_documented(
+    many=_("Countries"),
+    many_text=_(
+        "Every country, by ISO code, with its current country-wide travel advisory: level, indicators "
+        "and date, all null (indicators empty) when none is published."
     ),
-    retrieve=extend_schema(
-        summary=_("One country"),
-        description=_(
-            "By ISO 3166-1 alpha-2 code in either case (ml or ML). Adds the advisory's summary and source, "
-            "and each region's level: its own advisory's, or the country's when it has none."
-        ),
+    one=_("One country"),
+    one_text=_(
+        "By ISO 3166-1 alpha-2 code in either case (ml or ML). Adds the advisory's summary and source, "
+        "and each region's level: its own advisory's, or the country's when it has none."
     ),
 )
-class CountryViewSet(ReadOnlyViewSet[Country]):
+class CountryViewSet(ByCodeViewSet[Country]):
+    queryset = countries_with_levels()
     serializer_class = CountrySerializer
+    detail_serializer_class = CountryDetailSerializer
     filterset_class = CountryFilter
-    lookup_field = "code"
     lookup_value_regex = r"[A-Za-z]{2}"
-    ordering = "code"
-
-    def get_queryset(self) -> QuerySet[Country]:
-        return countries_with_levels()
-
-    def get_serializer_class(self) -> type[CountrySerializer]:
-        return CountryDetailSerializer if self.action == "retrieve" else CountrySerializer
+    not_found = _("There is no country with the code %(key)s.")
 
     def get_object(self) -> Country:
-        code = self.kwargs["code"].upper()
-        country = _found(
-            self.get_queryset(), _("There is no country with the code %(code)s.") % {"code": code}, code=code
-        )
-        advisory = (
-            Advisory.objects.filter(country=country, region__isnull=True, is_current=True)
-            .select_related("source")
-            .first()
+        country = super().get_object()
+        # Read by CountryDetailSerializer as `advisory.summary`, `advisory.source` and `region_levels`.
+        country.advisory = (  # type: ignore[attr-defined]
+            Advisory.objects.current().country_wide(country).select_related("source").first()
         )
         regions = regions_with_levels().select_related(None).filter(country=country).order_by("name")
-        # Read by CountryDetailSerializer as `advisory.summary`, `advisory.source` and `region_levels`.
-        country.advisory = advisory  # type: ignore[attr-defined]
         country.region_levels = list(regions)  # type: ignore[attr-defined]
         return country
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Regions"),
-        description=_(
-            "First-level subdivisions (ISO 3166-2), by code, each with the advisory that applies to it: its "
-            "own, or its country's when it has none (`level_from` says which)."
-        ),
+@_documented(
+    many=_("Regions"),
+    many_text=_(
+        "First-level subdivisions (ISO 3166-2), by code, each with the advisory that applies to it: its "
+        "own, or its country's when it has none (`level_from` says which)."
     ),
-    retrieve=extend_schema(
-        summary=_("One region"),
-        description=_("By ISO 3166-2 code in either case (ml-bko or ML-BKO). Adds the advisory's summary and source."),
-    ),
+    one=_("One region"),
+    one_text=_("By ISO 3166-2 code in either case (ml-bko or ML-BKO). Adds the advisory's summary and source."),
 )
-class RegionViewSet(ReadOnlyViewSet[Region]):
+class RegionViewSet(ByCodeViewSet[Region]):
+    queryset = regions_with_levels()
     serializer_class = RegionSerializer
+    detail_serializer_class = RegionDetailSerializer
     filterset_class = RegionFilter
-    lookup_field = "code"
     lookup_value_regex = r"[A-Za-z]{2}-[A-Za-z0-9]+"
-    ordering = "code"
-
-    def get_queryset(self) -> QuerySet[Region]:
-        return regions_with_levels()
-
-    def get_serializer_class(self) -> type[RegionSerializer]:
-        return RegionDetailSerializer if self.action == "retrieve" else RegionSerializer
+    not_found = _("There is no region with the code %(key)s.")
 
     def get_object(self) -> Region:
-        code = self.kwargs["code"].upper()
-        region = _found(
-            self.get_queryset(), _("There is no region with the code %(code)s.") % {"code": code}, code=code
-        )
+        region = super().get_object()
         # Read by RegionDetailSerializer as `advisory.summary` and `advisory.source`.
         region.advisory = (  # type: ignore[attr-defined]
-            applicable_advisories(region, region.country_id).select_related("source").first()
+            Advisory.objects.applying_to(region, region.country_id).select_related("source").first()
         )
         return region
 
@@ -204,9 +210,11 @@ class RegionViewSet(ReadOnlyViewSet[Region]):
 # Threats ---------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Threat categories"), description=_("The categories threats are rated in.")),
-    retrieve=extend_schema(summary=_("One threat category"), description=_("By slug, e.g. kidnapping.")),
+@_documented(
+    many=_("Threat categories"),
+    many_text=_("The categories threats are rated in."),
+    one=_("One threat category"),
+    one_text=_("By slug, e.g. kidnapping."),
 )
 class ThreatCategoryViewSet(ReadOnlyViewSet[ThreatCategory]):
     queryset = ThreatCategory.objects.all()
@@ -215,68 +223,52 @@ class ThreatCategoryViewSet(ReadOnlyViewSet[ThreatCategory]):
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering = "slug"
+    not_found = _("There is no threat category %(key)s.")
 
-    def get_object(self) -> ThreatCategory:
-        slug = self.kwargs["slug"]
-        return _found(
-            ThreatCategory.objects.all(), _("There is no threat category %(slug)s.") % {"slug": slug}, slug=slug
-        )
+    def lookup_value(self, value: str) -> str:
+        return value
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Threat ratings"),
-        description=_(
-            "How serious each category of threat is in a place (a whole country, a region or a city), in "
-            "OSAC's words: LOW, MEDIUM, HIGH or CRITICAL. Oldest first (by id)."
-        ),
+@_documented(
+    many=_("Threat ratings"),
+    many_text=_(
+        "How serious each category of threat is in a place (a whole country, a region or a city), in "
+        "OSAC's words: LOW, MEDIUM, HIGH or CRITICAL. Oldest first (by id)."
     ),
-    retrieve=extend_schema(summary=_("One threat rating")),
+    one=_("One threat rating"),
 )
 class ThreatRatingViewSet(ReadOnlyViewSet[ThreatRating]):
     queryset = ThreatRating.objects.select_related("country", "region", "city", "category", "source")
     serializer_class = ThreatRatingSerializer
     filterset_class = ThreatRatingFilter
     lookup_value_regex = r"[0-9]+"
-
-    def get_object(self) -> ThreatRating:
-        pk = int(self.kwargs["pk"])
-        return _found(self.get_queryset(), _("There is no threat rating %(id)s.") % {"id": pk}, pk=pk)
+    not_found = _("There is no threat rating %(key)s.")
 
 
 # Security reports ------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Security reports"),
-        description=_(
-            "Narrative reports on a country's security that have a published revision, each with its "
-            "current (latest published) revision's number, date and what it changed. Oldest first (by id)."
-        ),
+@_documented(
+    many=_("Security reports"),
+    many_text=_(
+        "Narrative reports on a country's security that have a published revision, each with its "
+        "current (latest published) revision's number, date and what it changed. Oldest first (by id)."
     ),
-    retrieve=extend_schema(
-        summary=_("One security report"),
-        description=_("Its current revision, with the sections in order. 404 while no revision is published."),
-    ),
+    one=_("One security report"),
+    one_text=_("Its current revision, with the sections in order. 404 while no revision is published."),
 )
 class SecurityReportViewSet(ReadOnlyViewSet[SecurityReport]):
     serializer_class = SecurityReportSerializer
+    detail_serializer_class = SecurityReportDetailSerializer
     filterset_class = SecurityReportFilter
     lookup_value_regex = r"[0-9]+"
+    not_found = _("There is no security report %(key)s.")
 
     def get_queryset(self) -> QuerySet[SecurityReport]:
         return reports_with_current_revision()
 
-    def get_serializer_class(self) -> type[SecurityReportSerializer]:
-        return SecurityReportDetailSerializer if self.action == "retrieve" else SecurityReportSerializer
-
-    def _report(self) -> SecurityReport:
-        pk = int(self.kwargs["pk"])
-        return _found(self.get_queryset(), _("There is no security report %(id)s.") % {"id": pk}, pk=pk)
-
     def get_object(self) -> SecurityReport:
-        report = self._report()
+        report = super().get_object()
         sections = ReportSection.objects.select_related("source").order_by("position")
         # Read by SecurityReportDetailSerializer as `current_revision`.
         report.current_revision = (  # type: ignore[attr-defined]
@@ -295,7 +287,7 @@ class SecurityReportViewSet(ReadOnlyViewSet[SecurityReport]):
     )
     @action(detail=True, filter_backends=[], pagination_class=RevisionPagination)
     def revisions(self, request: Request, pk: str) -> Response:
-        revisions = published_revisions().filter(report=self._report()).select_related("source")
+        revisions = published_revisions().filter(report=super().get_object()).select_related("source")
         # The view's own paginate_queryset is typed for reports; the action's paginator (named
         # above for the schema) pages revisions.
         paginator = RevisionPagination()
@@ -306,22 +298,17 @@ class SecurityReportViewSet(ReadOnlyViewSet[SecurityReport]):
 # Contact points --------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Contact points"),
-        description=_(
-            "Whom to call in a country or a region: embassies, police, ambulances, hospitals, NGO safety "
-            "coordination. Oldest first (by id)."
-        ),
+@_documented(
+    many=_("Contact points"),
+    many_text=_(
+        "Whom to call in a country or a region: embassies, police, ambulances, hospitals, NGO safety "
+        "coordination. Oldest first (by id)."
     ),
-    retrieve=extend_schema(summary=_("One contact point")),
+    one=_("One contact point"),
 )
 class ContactPointViewSet(ReadOnlyViewSet[ContactPoint]):
     queryset = ContactPoint.objects.select_related("country", "region", "source")
     serializer_class = ContactPointSerializer
     filterset_class = ContactPointFilter
     lookup_value_regex = r"[0-9]+"
-
-    def get_object(self) -> ContactPoint:
-        pk = int(self.kwargs["pk"])
-        return _found(self.get_queryset(), _("There is no contact point %(id)s.") % {"id": pk}, pk=pk)
+    not_found = _("There is no contact point %(key)s.")

@@ -7,20 +7,19 @@ the parameter, never a filter quietly dropped.
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from advisories.api.filters import CodeFilter
-from advisories.models import Country, Region, ThreatCategory
-from config.api.filters import IdFilter, StrictBooleanFilter, UTCDateTimeFilter
+from advisories.models import Country, Region
+from config.api.filters import IdFilter, StrictBooleanFilter, UTCDateTimeFilter, named
+from config.forms import DateRangeForm
+from incidents.api.filters import category_filter
 
+from ..access import managed_organisations
 from ..models import Delivery, DeliveryStatus, Frequency, Subscription
-from ..selectors import managed_organisations
 
 # No percent sign in it: django-filter formats every message with its parameters, even when it has none.
 DATETIME_INVALID = _(
@@ -33,29 +32,28 @@ class SubscriptionFilter(django_filters.FilterSet):
         choices=Frequency.choices,
         error_messages={"invalid_choice": _("There is no frequency “%(value)s”; use immediate, daily or weekly.")},
     )
-    country = CodeFilter(
+    country = named(
+        CodeFilter,
+        Country.objects.all(),
         field_name="countries",
-        queryset=Country.objects.all(),
         to_field_name="code",
         help_text=_("Subscriptions that follow this country as a whole: an ISO 3166-1 alpha-2 code, e.g. ml."),
-        error_messages={"invalid_choice": _("There is no country with the code %(value)s.")},
+        no_such=_("There is no country with the code %(value)s."),
     )
-    region = CodeFilter(
+    region = named(
+        CodeFilter,
+        Region.objects.all(),
         field_name="regions",
-        queryset=Region.objects.all(),
         to_field_name="code",
         help_text=_("Subscriptions that follow this region on its own: an ISO 3166-2 code, e.g. ml-bko."),
-        error_messages={"invalid_choice": _("There is no region with the code %(value)s.")},
+        no_such=_("There is no region with the code %(value)s."),
     )
-    category = django_filters.ModelChoiceFilter(
-        field_name="categories",
-        queryset=ThreatCategory.objects.all(),
-        to_field_name="slug",
-        help_text=_(
+    category = category_filter(
+        "categories",
+        _(
             "Subscriptions that name this threat category (a slug, e.g. kidnapping); those that follow every "
             "category name none."
         ),
-        error_messages={"invalid_choice": _("There is no threat category %(value)s.")},
     )
     active = StrictBooleanFilter(
         method="filter_active",
@@ -77,20 +75,10 @@ def managed_subscriptions(request: HttpRequest | None) -> QuerySet[Subscription]
     return Subscription.objects.filter(organisation__in=managed_organisations(user))
 
 
-class DeliveryFilterForm(forms.Form):
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        since, before = cleaned.get("since"), cleaned.get("before")
-        if since and before and since > before:
-            self.add_error(
-                "before",
-                forms.ValidationError(
-                    _("before (%(before)s) is earlier than since (%(since)s); swap them or change one."),
-                    params={"before": before.isoformat(), "since": since.isoformat()},
-                    code="date_range",
-                ),
-            )
-        return cleaned
+class DeliveryFilterForm(DateRangeForm):
+    range_fields = ("since", "before")
+    range_error_field = "before"
+    range_message = _("before (%(before)s) is earlier than since (%(since)s); swap them or change one.")
 
 
 class DeliveryFilter(django_filters.FilterSet):

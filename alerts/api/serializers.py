@@ -13,11 +13,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from timezone_field.rest_framework import TimeZoneSerializerField
 
 from advisories.models import Advisory, Country, Region, ThreatCategory
+from config.api.fields import named, organisation_slug
 from incidents.api.serializers import (
     CategoryBriefSerializer,
-    CodeRelatedField,
     CountryBriefSerializer,
     OrganisationBriefSerializer,
     RegionBriefSerializer,
@@ -51,6 +52,7 @@ class SubscriptionSerializer(serializers.ModelSerializer[Subscription]):
         read_only=True,
         help_text=_("Why it ended; empty while it has not."),
     )
+    time_zone = TimeZoneSerializerField(read_only=True, help_text=_("An IANA time zone name, e.g. Africa/Bamako."))
     opted_out_count = serializers.IntegerField(
         source="opt_out_count",
         read_only=True,
@@ -96,41 +98,33 @@ class SubscriptionWriteSerializer(serializers.Serializer[Subscription]):
         trim_whitespace=False,
         help_text=_("A label for your own use, e.g. “Sahel desk”. At most 200 characters."),
     )
-    countries = CodeRelatedField(
+    countries = named(
+        Country.objects.all(),
         slug_field="code",
-        queryset=Country.objects.all(),
-        many=True,
+        by_code=True,
         required=False,
         help_text=_('ISO 3166-1 alpha-2 codes of the countries followed as a whole, e.g. ["ML"].'),
-        error_messages={
-            "does_not_exist": _("There is no country with the code “{value}”; use ISO 3166-1 alpha-2, e.g. ML."),
-            "invalid": _("Give each country as its ISO 3166-1 alpha-2 code, a string, e.g. ML."),
-            "not_a_list": _('Give the countries as a list of codes, e.g. ["ML", "NE"].'),
-        },
+        no_such=_("There is no country with the code “{value}”; use ISO 3166-1 alpha-2, e.g. ML."),
+        each=_("Give each country as its ISO 3166-1 alpha-2 code, a string, e.g. ML."),
+        a_list=_('Give the countries as a list of codes, e.g. ["ML", "NE"].'),
     )
-    regions = CodeRelatedField(
+    regions = named(
+        Region.objects.all(),
         slug_field="code",
-        queryset=Region.objects.all(),
-        many=True,
+        by_code=True,
         required=False,
         help_text=_('ISO 3166-2 codes of regions followed on their own, e.g. ["ML-BKO"].'),
-        error_messages={
-            "does_not_exist": _("There is no region with the code “{value}”; use ISO 3166-2, e.g. ML-BKO."),
-            "invalid": _("Give each region as its ISO 3166-2 code, a string, e.g. ML-BKO."),
-            "not_a_list": _('Give the regions as a list of codes, e.g. ["ML-BKO"].'),
-        },
+        no_such=_("There is no region with the code “{value}”; use ISO 3166-2, e.g. ML-BKO."),
+        each=_("Give each region as its ISO 3166-2 code, a string, e.g. ML-BKO."),
+        a_list=_('Give the regions as a list of codes, e.g. ["ML-BKO"].'),
     )
-    categories = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=ThreatCategory.objects.all(),
-        many=True,
+    categories = named(
+        ThreatCategory.objects.all(),
         required=False,
         help_text=_('Slugs of the threat categories followed, e.g. ["kidnapping"]. None: every category.'),
-        error_messages={
-            "does_not_exist": _("There is no threat category “{value}”."),
-            "invalid": _("Give each threat category as its slug, a string, e.g. kidnapping."),
-            "not_a_list": _('Give the threat categories as a list of slugs, e.g. ["kidnapping"].'),
-        },
+        no_such=_("There is no threat category “{value}”."),
+        each=_("Give each threat category as its slug, a string, e.g. kidnapping."),
+        a_list=_('Give the threat categories as a list of slugs, e.g. ["kidnapping"].'),
     )
     min_severity = serializers.IntegerField(
         required=False,
@@ -171,13 +165,11 @@ class SubscriptionWriteSerializer(serializers.Serializer[Subscription]):
 
 
 class SubscriptionCreateSerializer(SubscriptionWriteSerializer):
-    organisation = serializers.SlugField(
-        required=False,
-        write_only=True,
-        help_text=_(
+    organisation = organisation_slug(
+        _(
             "The slug of the organisation whose subscription this is; needed only if you manage the alerts of "
             "several organisations (see /api/v1/organisations/). It cannot be changed afterwards."
-        ),
+        )
     )
 
 

@@ -21,12 +21,21 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.views import organisation_named, signed_in_user
+from config.api.views import (
+    WriteMixin,
+    change_schemas,
+    current_values,
+    organisation_named,
+    signed_in_user,
+    validated_values,
+    write_schema,
+)
 from incidents.selectors import memberships_of
 
 from .. import services
+from ..access import managed_organisations
 from ..models import Delivery, Subscription
-from ..selectors import delivery_log, managed_organisations, managed_subscription, organisation_subscriptions
+from ..selectors import delivery_log, managed_subscription, organisation_subscriptions
 from .filters import DeliveryFilter, SubscriptionFilter
 from .serializers import (
     DeliverySerializer,
@@ -73,15 +82,6 @@ def _not_a_manager(user: User) -> str:
     return f"{message} {advice}"
 
 
-def _current_values(subscription: Subscription) -> dict[str, Any]:
-    """A subscription's SubscriptionFields, for a PATCH to change only what it names."""
-    values = {name: getattr(subscription, name) for name in services.SCALAR_FIELDS}
-    values["countries"] = list(subscription.countries.all())
-    values["regions"] = list(subscription.regions.all())
-    values["categories"] = list(subscription.categories.all())
-    return values
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("Your organisations' alert subscriptions"),
@@ -96,33 +96,32 @@ def _current_values(subscription: Subscription) -> dict[str, Any]:
         description=_("404 if it does not exist or if you do not manage its organisation's alerts."),
         responses=SubscriptionSerializer,
     ),
-    create=extend_schema(
-        summary=_("Create a subscription"),
-        description=_(
+    create=write_schema(
+        _("Create a subscription"),
+        _(
             "For security managers and administrators: a subscription of your organisation (name it with "
             "`organisation` if you manage several), active at once. It is checked as the page's form checks it: "
             "at least one country or region, a known time zone, at most 50 valid addresses, and someone to "
             "send to (the members, some addresses, or both)."
         ),
         request=SubscriptionCreateSerializer,
-        examples=[SUBSCRIPTION_EXAMPLE],
+        example=SUBSCRIPTION_EXAMPLE,
         responses={201: SubscriptionSerializer},
     ),
-    update=extend_schema(
-        summary=_("Change a subscription (every field)"),
-        description=_(
-            "Fields left out take their defaults (the time zone: the organisation's). The organisation cannot "
-            "change. An ended subscription cannot be changed: create a new one."
+    **change_schemas(
+        every=(
+            _("Change a subscription (every field)"),
+            _(
+                "Fields left out take their defaults (the time zone: the organisation's). The organisation cannot "
+                "change. An ended subscription cannot be changed: create a new one."
+            ),
+        ),
+        some=(
+            _("Change some fields of a subscription"),
+            _("Fields left out keep their values. An ended subscription cannot be changed."),
         ),
         request=SubscriptionWriteSerializer,
-        examples=[SUBSCRIPTION_EXAMPLE],
-        responses=SubscriptionSerializer,
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some fields of a subscription"),
-        description=_("Fields left out keep their values. An ended subscription cannot be changed."),
-        request=SubscriptionWriteSerializer,
-        examples=[SUBSCRIPTION_EXAMPLE],
+        example=SUBSCRIPTION_EXAMPLE,
         responses=SubscriptionSerializer,
     ),
     destroy=extend_schema(
@@ -136,6 +135,7 @@ def _current_values(subscription: Subscription) -> dict[str, Any]:
     ),
 )
 class SubscriptionViewSet(
+    WriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Subscription],
@@ -159,9 +159,7 @@ class SubscriptionViewSet(
         organisations = list(managed_organisations(user).order_by("name"))
         if not organisations:
             raise PermissionDenied(_not_a_manager(user))
-        serializer = SubscriptionCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
+        values = validated_values(SubscriptionCreateSerializer, request)
         organisation = organisation_named(
             organisations,
             values.pop("organisation", None),
@@ -177,23 +175,16 @@ class SubscriptionViewSet(
         location = reverse("api:subscription-detail", kwargs={"pk": subscription.pk})
         return Response(self._detail(subscription.pk), status=status.HTTP_201_CREATED, headers={"Location": location})
 
-    def update(self, request: Request, pk: str) -> Response:
-        return self._update(request, partial=False)
-
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self._update(request, partial=True)
-
-    def _update(self, request: Request, *, partial: bool) -> Response:
+    def write(self, request: Request, *, partial: bool) -> Response:
         user = signed_in_user(request)
         subscription = managed_subscription(user, int(self.kwargs["pk"]))
-        serializer = SubscriptionWriteSerializer(data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
+        sent = validated_values(SubscriptionWriteSerializer, request, partial=partial)
         if partial:
-            values = _current_values(subscription)
+            values = current_values(subscription, services.SubscriptionFields)
         else:
             assert subscription.organisation is not None  # managed subscriptions are organisations'
             values = {"time_zone": subscription.organisation.time_zone}
-        values |= dict(serializer.validated_data)
+        values |= sent
         services.subscription_update(by=user, subscription=subscription, data=services.SubscriptionFields(**values))
         return Response(self._detail(subscription.pk))
 

@@ -26,7 +26,7 @@ from advisories.models import Country, Region, ThreatCategory
 from advisories.services import Outcome
 from incidents.models import Organisation
 
-from ..models import Frequency, Subscription
+from ..models import Frequency, Subscription, time_zone_named
 from ..schedules import DIGEST_SCHEDULES, digest_schedules_ensure
 from . import subscriptions
 from .records import SubscriptionRecord
@@ -84,7 +84,7 @@ def _subscription_ensure(record: SubscriptionRecord, lookups: _Lookups) -> Outco
         "min_severity": record.min_severity,
         "include_advisories": record.include_advisories,
         "frequency": record.frequency,
-        "time_zone": record.time_zone,
+        "time_zone": time_zone_named(record.time_zone) or record.time_zone,  # as the field reads it back
     }
     follows = {
         "countries": lookups.pks(lookups.countries, record.countries, gettext("Country")),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -65,3 +68,26 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.ModelChoiceFilter):
     """An object named by its id."""
+
+
+_Filter = TypeVar("_Filter", bound=django_filters.ModelChoiceFilter)
+
+
+def named(
+    filter_class: type[_Filter],
+    queryset: Any,
+    *,
+    help_text: StrOrPromise,
+    no_such: StrOrPromise,
+    to_field_name: str | None = "slug",
+    **kwargs: Any,
+) -> _Filter:
+    """A filter on an object named by its slug (or code, or id): `no_such`, with %(value)s, says
+    that nothing has that name."""
+    return filter_class(
+        queryset=queryset,
+        to_field_name=to_field_name,
+        help_text=help_text,
+        error_messages={"invalid_choice": no_such},
+        **kwargs,
+    )

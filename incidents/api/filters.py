@@ -1,7 +1,7 @@
 """Query-string filters of the incident endpoints, the actors and the incident types.
 
-`IncidentApiFilter` is the pages' `IncidentFilter` (incidents/filters.py) with the API's names
-and a few filters the pages do not need: a bounding box and `updated_since`, for clients that
+`IncidentApiFilter` is the pages' `IncidentFilter` (incidents/filters.py), by the same names,
+with a few filters the pages do not need: a bounding box and `updated_since`, for clients that
 map incidents or keep a copy in step. A value that does not parse is a 400 naming the
 parameter, never a filter quietly dropped.
 """
@@ -9,7 +9,7 @@ parameter, never a filter quietly dropped.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import django_filters
 from django import forms
@@ -19,10 +19,16 @@ from drf_spectacular.utils import extend_schema_field
 
 from advisories.api.filters import CodeFilter
 from advisories.models import Country, Region, ThreatCategory
-from config.api.filters import IdFilter, UTCDateTimeFilter
+from config.api.filters import IdFilter, UTCDateTimeFilter, named
 
 from ..filters import IncidentFilter, IncidentFilterForm
 from ..models import Actor, Incident, IncidentType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+CATEGORY_HELP = _("A threat category's slug, e.g. kidnapping.")
 
 
 class BBox(NamedTuple):
@@ -100,20 +106,20 @@ class BBoxFilter(django_filters.Filter):
         return qs.filter(inside)
 
 
+def category_filter(field_name: str, help_text: StrOrPromise = CATEGORY_HELP) -> django_filters.ModelChoiceFilter:
+    """A threat category, by its slug."""
+    return named(
+        django_filters.ModelChoiceFilter,
+        ThreatCategory.objects.all(),
+        field_name=field_name,
+        help_text=help_text,
+        no_such=_("There is no threat category %(value)s."),
+    )
+
+
 class IncidentApiFilterForm(IncidentFilterForm):
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("occurred_after"), cleaned.get("occurred_before")
-        if start and end and start > end:
-            self.add_error(
-                "occurred_after",
-                forms.ValidationError(
-                    _("occurred_after (%(start)s) is later than occurred_before (%(end)s)."),
-                    params={"start": start.isoformat(), "end": end.isoformat()},
-                    code="date_range",
-                ),
-            )
-        return cleaned
+    range_error_field = "occurred_after"
+    range_message = _("occurred_after (%(start)s) is later than occurred_before (%(end)s).")
 
 
 class IncidentApiFilter(IncidentFilter):
@@ -122,9 +128,7 @@ class IncidentApiFilter(IncidentFilter):
     Filters narrow what `incidents_visible_to` already allows; they never widen it, so the
     review-status and sharing-level filters are offered to everyone."""
 
-    # The pages say "From" and "To"; the API names what is compared.
-    date_from = None
-    date_to = None
+    # The pages' dates, with the API's help and messages.
     occurred_after = django_filters.DateFilter(
         field_name="occurred_on",
         lookup_expr="gte",
@@ -137,41 +141,35 @@ class IncidentApiFilter(IncidentFilter):
         help_text=_("Incidents of this date (YYYY-MM-DD) or earlier."),
         error_messages={"invalid": _("Write the date as YYYY-MM-DD, e.g. 2024-09-17.")},
     )
-    country = CodeFilter(
-        queryset=Country.objects.all(),
+    country = named(
+        CodeFilter,
+        Country.objects.all(),
         to_field_name="code",
         help_text=_("ISO 3166-1 alpha-2 code, e.g. ml."),
-        error_messages={"invalid_choice": _("There is no country with the code %(value)s.")},
+        no_such=_("There is no country with the code %(value)s."),
     )
-    region = CodeFilter(
-        queryset=Region.objects.none(),
+    region = named(
+        CodeFilter,
+        Region.objects.none(),
         to_field_name="code",
         help_text=_("ISO 3166-2 code, e.g. ml-bko."),
-        error_messages={
-            "invalid_choice": _("There is no region with the code %(value)s (in the country asked for, if any).")
-        },
+        no_such=_("There is no region with the code %(value)s (in the country asked for, if any)."),
     )
-    type = django_filters.ModelChoiceFilter(
+    type = named(
+        django_filters.ModelChoiceFilter,
+        IncidentType.objects.all(),
         field_name="incident_type",
-        queryset=IncidentType.objects.all(),
-        to_field_name="slug",
         help_text=_("An incident type's slug (see /api/v1/incident-types/)."),
-        error_messages={
-            "invalid_choice": _("There is no incident type %(value)s; the list is at /api/v1/incident-types/.")
-        },
+        no_such=_("There is no incident type %(value)s; the list is at /api/v1/incident-types/."),
     )
-    category = django_filters.ModelChoiceFilter(
-        field_name="incident_type__category",
-        queryset=ThreatCategory.objects.all(),
-        to_field_name="slug",
-        help_text=_("A threat category's slug, e.g. kidnapping."),
-        error_messages={"invalid_choice": _("There is no threat category %(value)s.")},
-    )
-    actor = IdFilter(
-        queryset=Actor.objects.all(),
+    category = category_filter("incident_type__category")
+    actor = named(
+        IdFilter,
+        Actor.objects.all(),
+        to_field_name=None,
         method="filter_actor",
         help_text=_("An actor's id (see /api/v1/actors/)."),
-        error_messages={"invalid_choice": _("There is no actor with the id %(value)s; see /api/v1/actors/.")},
+        no_such=_("There is no actor with the id %(value)s; see /api/v1/actors/."),
     )
     bbox = BBoxFilter(help_text=BBOX_HELP)
     updated_since = UTCDateTimeFilter(
@@ -206,12 +204,7 @@ class ActorFilter(django_filters.FilterSet):
 
 
 class IncidentTypeFilter(django_filters.FilterSet):
-    category = django_filters.ModelChoiceFilter(
-        queryset=ThreatCategory.objects.all(),
-        to_field_name="slug",
-        help_text=_("A threat category's slug, e.g. kidnapping."),
-        error_messages={"invalid_choice": _("There is no threat category %(value)s.")},
-    )
+    category = category_filter("category")
 
     class Meta:
         model = IncidentType

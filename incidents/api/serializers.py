@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from advisories.api.serializers import CategoryBriefSerializer, CountryBriefSerializer, RegionBriefSerializer
 from advisories.models import Country, Region
+from config.api.fields import named, organisation_slug
 
 from ..forms import COORDINATE_STEP, MAX_PEOPLE
 from ..models import (
@@ -149,15 +150,6 @@ class IncidentDetailSerializer(IncidentBriefSerializer):
         read_only_fields = fields
 
 
-class CodeRelatedField(serializers.SlugRelatedField[Any]):
-    """A country or region named by its ISO 3166 code, in either case (`ml`, `ML-BKO`)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, str):
-            data = data.strip().upper()
-        return super().to_internal_value(data)
-
-
 class CoordinateField(serializers.DecimalField):
     """Decimal degrees, kept to five places (about a metre), as the pages' form keeps them.
 
@@ -178,35 +170,30 @@ class IncidentWriteSerializer(serializers.Serializer[Incident]):
     """What an officer sends to log or correct an incident: `IncidentFields`, by codes and slugs."""
 
     title = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=False)
-    type = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=IncidentType.objects.all(),
-        error_messages={
-            "does_not_exist": _("There is no incident type “{value}”; the list is at /api/v1/incident-types/."),
-            "invalid": _("Give the incident type's slug as a string, e.g. kidnapping."),
-        },
+    type = named(
+        IncidentType.objects.all(),
+        no_such=_("There is no incident type “{value}”; the list is at /api/v1/incident-types/."),
+        each=_("Give the incident type's slug as a string, e.g. kidnapping."),
     )
     occurred_on = serializers.DateField()
     occurred_at_time = LocalTimeField(required=False, allow_null=True, default=None)
     date_precision = serializers.ChoiceField(choices=DatePrecision.choices, required=False)
-    country = CodeRelatedField(
+    country = named(
+        Country.objects.all(),
         slug_field="code",
-        queryset=Country.objects.all(),
-        error_messages={
-            "does_not_exist": _("There is no country with the code “{value}”; use ISO 3166-1 alpha-2, e.g. ml."),
-            "invalid": _("Give the country's ISO 3166-1 alpha-2 code as a string, e.g. ml."),
-        },
+        by_code=True,
+        no_such=_("There is no country with the code “{value}”; use ISO 3166-1 alpha-2, e.g. ml."),
+        each=_("Give the country's ISO 3166-1 alpha-2 code as a string, e.g. ml."),
     )
-    region = CodeRelatedField(
+    region = named(
+        Region.objects.all(),
         slug_field="code",
-        queryset=Region.objects.all(),
+        by_code=True,
         required=False,
         allow_null=True,
         default=None,
-        error_messages={
-            "does_not_exist": _("There is no region with the code “{value}”; use ISO 3166-2, e.g. ml-bko."),
-            "invalid": _("Give the region's ISO 3166-2 code as a string, e.g. ml-bko."),
-        },
+        no_such=_("There is no region with the code “{value}”; use ISO 3166-2, e.g. ml-bko."),
+        each=_("Give the region's ISO 3166-2 code as a string, e.g. ml-bko."),
         help_text=_("ISO 3166-2 code. Leave it out to have it found from the coordinates."),
     )
     place_name = serializers.CharField(max_length=200, required=False, allow_blank=True, trim_whitespace=False)
@@ -223,16 +210,13 @@ class IncidentWriteSerializer(serializers.Serializer[Incident]):
             "incorrect_type": _("Give each actor as its id, a number."),
         },
     )
-    target_types = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=TargetType.objects.all(),
+    target_types = named(
+        TargetType.objects.all(),
         many=True,
         required=False,
         help_text=_("Slugs of who was hit, e.g. ngo-staff."),
-        error_messages={
-            "does_not_exist": _("There is no target type “{value}”."),
-            "invalid": _("Give each target type as its slug, a string."),
-        },
+        no_such=_("There is no target type “{value}”."),
+        each=_("Give each target type as its slug, a string."),
     )
     killed = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
     injured = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
@@ -247,13 +231,11 @@ class IncidentWriteSerializer(serializers.Serializer[Incident]):
 
 
 class IncidentCreateSerializer(IncidentWriteSerializer):
-    organisation = serializers.SlugField(
-        required=False,
-        write_only=True,
-        help_text=_(
+    organisation = organisation_slug(
+        _(
             "The reporting organisation's slug; needed only if you are an officer of several organisations "
             "(see /api/v1/organisations/)."
-        ),
+        )
     )
 
 

@@ -8,7 +8,8 @@ services, which check the caller's rights and every rule about an incident thems
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -24,17 +25,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.pagination import CursorPagination
-from config.api.views import organisation_named, signed_in_user
+from config.api.views import (
+    WriteMixin,
+    change_schemas,
+    current_values,
+    organisation_named,
+    signed_in_user,
+    validated_values,
+    write_schema,
+)
 
 from .. import services
+from ..access import can_edit_incident, officer_organisations
 from ..models import Actor, Incident, IncidentActor, IncidentType, Membership
-from ..selectors import (
-    can_edit_incident,
-    incident_for_viewer,
-    incidents_visible_to,
-    memberships_of,
-    officer_organisations,
-)
+from ..selectors import incident_for_viewer, incidents_visible_to, memberships_of
 from .filters import ActorFilter, IncidentApiFilter, IncidentTypeFilter
 from .serializers import (
     ActorSerializer,
@@ -47,6 +51,9 @@ from .serializers import (
     MyOrganisationSerializer,
     RetractSerializer,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Serializer names that differ from IncidentFields' names.
 FIELD_NAMES = {"type": "incident_type"}
@@ -127,6 +134,20 @@ class IdempotencyKeyReused(APIException):
     default_code = "idempotency_key_reused"
 
 
+def review_action(
+    summary: StrOrPromise, description: StrOrPromise = "", *, request: Any = None
+) -> Callable[[Callable[..., Response]], Any]:
+    """An analyst's POST on one incident, documented: it answers with the incident as it is after it."""
+
+    def decorate(method: Callable[..., Response]) -> Any:
+        documented = extend_schema(
+            summary=summary, description=description, request=request, responses={200: IncidentDetailSerializer}
+        )(method)
+        return action(detail=True, methods=["post"])(documented)
+
+    return decorate
+
+
 def _with_links(incident: Incident) -> Incident:
     links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
     prefetch_related_objects([incident], Prefetch("actor_links", queryset=links))
@@ -145,9 +166,9 @@ def _with_links(incident: Incident) -> Incident:
         summary=_("One incident"),
         description=_("404 if it does not exist or if you may not see it."),
     ),
-    create=extend_schema(
-        summary=_("Log an incident"),
-        description=_(
+    create=write_schema(
+        _("Log an incident"),
+        _(
             "For security officers and security managers. The incident is reported by you for your "
             "organisation (name it with `organisation` if you are an officer of several) and waits for review. "
             "Send an `Idempotency-Key` header (8 to 100 letters, digits and . _ : -, new for each incident) to "
@@ -163,28 +184,28 @@ def _with_links(incident: Incident) -> Incident:
             )
         ],
         request=IncidentCreateSerializer,
-        examples=[INCIDENT_EXAMPLE],
+        example=INCIDENT_EXAMPLE,
         responses={201: IncidentDetailSerializer},
     ),
-    update=extend_schema(
-        summary=_("Correct an incident (every field)"),
-        description=_(
-            "For officers of the reporting organisation. Fields left out take their defaults; the review "
-            "status is kept."
+    **change_schemas(
+        every=(
+            _("Correct an incident (every field)"),
+            _(
+                "For officers of the reporting organisation. Fields left out take their defaults; the review "
+                "status is kept."
+            ),
+        ),
+        some=(
+            _("Correct some fields of an incident"),
+            _("For officers of the reporting organisation. Fields left out keep their values."),
         ),
         request=IncidentWriteSerializer,
-        examples=[INCIDENT_EXAMPLE],
-        responses={200: IncidentDetailSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Correct some fields of an incident"),
-        description=_("For officers of the reporting organisation. Fields left out keep their values."),
-        request=IncidentWriteSerializer,
-        examples=[INCIDENT_EXAMPLE],
+        example=INCIDENT_EXAMPLE,
         responses={200: IncidentDetailSerializer},
     ),
 )
 class IncidentViewSet(
+    WriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Incident],
@@ -219,9 +240,7 @@ class IncidentViewSet(
                     "security manager to give you one of those roles."
                 )
             )
-        serializer = IncidentCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
+        values = validated_values(IncidentCreateSerializer, request)
         organisation = organisation_named(
             organisations,
             values.pop("organisation", None),
@@ -247,62 +266,34 @@ class IncidentViewSet(
             headers["Idempotent-Replayed"] = "true"
         return Response(self._detail(incident.pk), status=status.HTTP_201_CREATED, headers=headers)
 
-    def update(self, request: Request, pk: str) -> Response:
-        return self._update(request, partial=False)
-
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self._update(request, partial=True)
-
-    def _update(self, request: Request, *, partial: bool) -> Response:
+    def write(self, request: Request, *, partial: bool) -> Response:
         user = signed_in_user(request)
         incident = self.get_object()
         if not can_edit_incident(user, incident):
             raise PermissionDenied(_cannot_edit(incident))
-        serializer = IncidentWriteSerializer(data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        values = _current_values(incident) if partial else {}
-        values |= _field_values(dict(serializer.validated_data))
+        sent = _field_values(validated_values(IncidentWriteSerializer, request, partial=partial))
+        values = current_values(incident, services.IncidentFields) if partial else {}
+        values |= sent
         services.incident_update(incident=incident, editor=user, data=services.IncidentFields(**values))
         return Response(self._detail(incident.pk))
 
-    @extend_schema(
-        summary=_("Verify an incident (analysts)"),
-        request=None,
-        responses={200: IncidentDetailSerializer},
-    )
-    @action(detail=True, methods=["post"])
+    @review_action(_("Verify an incident (analysts)"))
     def verify(self, request: Request, pk: str) -> Response:
-        incident = services.incident_verify(incident=self._reviewed(), analyst=signed_in_user(request))
-        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+        return self._review(request, services.incident_verify)
 
-    @extend_schema(
-        summary=_("Publish an incident (analysts)"),
-        description=_("A published TLP:CLEAR incident is public."),
-        request=None,
-        responses={200: IncidentDetailSerializer},
-    )
-    @action(detail=True, methods=["post"])
+    @review_action(_("Publish an incident (analysts)"), _("A published TLP:CLEAR incident is public."))
     def publish(self, request: Request, pk: str) -> Response:
-        incident = services.incident_publish(incident=self._reviewed(), analyst=signed_in_user(request))
-        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+        return self._review(request, services.incident_publish)
 
-    @extend_schema(
-        summary=_("Retract an incident (analysts)"),
-        description=_("A retracted incident stays visible to its own organisation only, with the reason."),
+    @review_action(
+        _("Retract an incident (analysts)"),
+        _("A retracted incident stays visible to its own organisation only, with the reason."),
         request=RetractSerializer,
-        responses={200: IncidentDetailSerializer},
     )
-    @action(detail=True, methods=["post"])
     def retract(self, request: Request, pk: str) -> Response:
         incident = self._reviewed()
-        serializer = RetractSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        incident = services.incident_retract(
-            incident=incident, analyst=signed_in_user(request), reason=serializer.validated_data["reason"]
-        )
-        # The analyst sees the result of their own action, though a retracted incident is
-        # no longer among those the sharing rules show them.
-        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+        reason = validated_values(RetractSerializer, request)["reason"]
+        return self._review(request, services.incident_retract, incident=incident, reason=reason)
 
     @extend_schema(
         summary=_("Incidents you may see, as GeoJSON"),
@@ -325,6 +316,13 @@ class IncidentViewSet(
         page = self.paginate_queryset(incidents)
         return self.get_paginated_response(IncidentFeatureSerializer(page, many=True).data)
 
+    def _review(self, request: Request, service: Callable[..., Incident], **values: Any) -> Response:
+        """Run a review service on the incident; the answer is the incident as the service left it:
+        the analyst sees the result of their own action, even a retraction that hides it from them."""
+        values.setdefault("incident", self._reviewed())
+        incident = service(analyst=signed_in_user(request), **values)
+        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+
     def _reviewed(self) -> Incident:
         """The incident to act on: one the user may see, else a 404. The service decides whether
         the user may act on it (analysts only), and whether its review status allows it."""
@@ -337,14 +335,6 @@ class IncidentViewSet(
 def _field_values(values: dict[str, Any]) -> dict[str, Any]:
     """Validated serializer data as IncidentFields keyword arguments."""
     return {FIELD_NAMES.get(name, name): value for name, value in values.items()}
-
-
-def _current_values(incident: Incident) -> dict[str, Any]:
-    """An incident's IncidentFields, for a PATCH to change only what it names."""
-    values = {name: getattr(incident, name) for name in services.SCALAR_FIELDS}
-    values["actors"] = [link.actor for link in incident.actor_links.all()]
-    values["target_types"] = list(incident.target_types.all())
-    return values
 
 
 def _cannot_edit(incident: Incident) -> str:

@@ -25,6 +25,7 @@ from advisories.demo.accounts import demo_account_ensure
 from advisories.demo.loader import DemoContext, DemoDataError, LoadReport
 from advisories.models import Region, Source
 from advisories.services import Outcome
+from advisories.services.common import apply, save_changes
 from incidents.models import (
     Actor,
     Incident,
@@ -36,7 +37,7 @@ from incidents.models import (
     ReviewStatus,
     TargetType,
 )
-from incidents.services import IncidentFields, incident_clean
+from incidents.services import SCALAR_FIELDS, IncidentFields, incident_clean
 
 from . import actors, organisations, seed_incidents
 from .records import IncidentRecord
@@ -95,22 +96,6 @@ class _Lookups:
         return self.get(self.context.sources, slug, gettext("Source document"))
 
 
-def _changes(obj: Any, values: dict[str, Any]) -> list[str]:
-    """Set the values that differ on obj; return the names of the fields that changed."""
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    return changed
-
-
-def _save(obj: Any, changed: list[str]) -> Outcome:
-    if not changed:
-        return Outcome.UNCHANGED
-    obj.full_clean(validate_unique=False, validate_constraints=False)
-    obj.save(update_fields=[*changed, "updated_at"])
-    return Outcome.UPDATED
-
-
 def _load_actors(report: LoadReport) -> dict[str, Actor]:
     rows = {}
     for record in actors.ACTORS:
@@ -122,7 +107,7 @@ def _load_actors(report: LoadReport) -> dict[str, Actor]:
             actor.save()
             outcome = Outcome.CREATED
         else:
-            outcome = _save(actor, _changes(actor, values))
+            outcome = save_changes(actor, apply(actor, values))
         rows[record.name] = actor
         report.add(ACTORS, outcome)
     return rows
@@ -139,7 +124,7 @@ def _load_organisations(report: LoadReport) -> dict[str, Organisation]:
             organisation.save()
             outcomes[record.slug] = Outcome.CREATED
         else:
-            outcomes[record.slug] = _save(organisation, _changes(organisation, values))
+            outcomes[record.slug] = save_changes(organisation, apply(organisation, values))
         rows[record.slug] = organisation
     # The demo NGOs are not partners (see `organisations`): a partnership added since is undone.
     for slug, organisation in rows.items():
@@ -169,7 +154,7 @@ def _load_memberships(report: LoadReport, lookups: _Lookups) -> None:
             Membership.objects.create(user=user, organisation=organisation, role=record.role)
             outcome = Outcome.CREATED
         else:
-            outcome = _save(membership, _changes(membership, {"role": record.role}))
+            outcome = save_changes(membership, apply(membership, {"role": record.role}))
         report.add(MEMBERSHIPS, outcome)
 
 
@@ -202,7 +187,7 @@ def _incident_ensure(record: IncidentRecord, lookups: _Lookups) -> Outcome:
         _set_links(incident, links, target_type_ids)
         return Outcome.CREATED
 
-    changed = _changes(incident, values)
+    changed = apply(incident, values)
     if changed:
         _validate(record, incident)
     links_changed = _set_links(incident, links, target_type_ids)
@@ -251,14 +236,7 @@ def _validate(record: IncidentRecord, incident: Incident) -> None:
     """
     errors: dict[str, list[str]] = {}
     try:
-        incident_clean(
-            IncidentFields(
-                **{name: getattr(incident, name) for name in _CLEANED_FIELDS},
-                incident_type=incident.incident_type,
-                country=incident.country,
-                region=incident.region,
-            )
-        )
+        incident_clean(IncidentFields(**{name: getattr(incident, name) for name in SCALAR_FIELDS}))
     except ValidationError as error:
         errors = dict(error.message_dict)
     if incident.region_id is None and record.location_precision == LocationPrecision.COUNTRY:
@@ -273,25 +251,6 @@ def _validate(record: IncidentRecord, incident: Incident) -> None:
             gettext("Demo incident %(key)s is not valid: %(errors)s")
             % {"key": record.key, "errors": " ".join(m for messages in errors.values() for m in messages)}
         )
-
-
-_CLEANED_FIELDS = (
-    "title",
-    "occurred_on",
-    "severity",
-    "sharing_level",
-    "occurred_at_time",
-    "date_precision",
-    "place_name",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "killed",
-    "injured",
-    "abducted",
-    "description",
-    "sources",
-)
 
 
 def _set_links(incident: Incident, links: set[tuple[int, str]], target_type_ids: set[int]) -> bool:

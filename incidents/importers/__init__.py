@@ -1,5 +1,6 @@
-"""Importers of incident data sets: ACLED (`acled.py`) and the Aid Worker Security Database
-(`awsd.py`), on shared machinery: reading CSV with line numbers (`base.py`), placing rows in
-countries and regions (`places.py`), writing in bulk and idempotently (`sync.py`), and the
-management command they share (`command.py`).
+"""Importers of incident data sets: ACLED (`acled/`) and the Aid Worker Security Database
+(`awsd.py`), on the importer kit (`config.importing`: reading files, problems, the command)
+and on what incident importers share: their report and values (`base.py`), placing rows in
+countries and regions (`places.py`), writing in bulk and idempotently (`sync.py`), running
+read, match and write in order (`running.py`), and their command's summary (`command.py`).
 """

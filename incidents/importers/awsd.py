@@ -23,25 +23,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Country
+from config.importing.files import CsvRow, CsvTable, read_csv, require_columns
+from config.importing.report import Progress
 
 from ..models import DESCRIPTION_MAX_LENGTH, Actor, DatePrecision, IncidentActor, IncidentType, LocationPrecision
 from ..services import MAX_UTC_OFFSET
-from .base import (
-    CsvRow,
-    ImportAborted,
-    ImportReport,
-    OnError,
-    Progress,
-    fit,
-    no_progress,
-    parse_coordinates,
-    parse_count,
-    read_csv,
-    require_columns,
-    severity_for,
-)
+from .base import ImportReport, date_label, fit, parse_coordinates, parse_count, severity_for
 from .places import Places
-from .sync import ACTOR_NAME_MAX_LENGTH, ActorPart, Planned, incidents_sync
+from .running import IncidentImporter
+from .sync import ACTOR_NAME_MAX_LENGTH, ActorPart, Planned
 
 SOURCE = "awsd"
 
@@ -106,7 +96,6 @@ CONTEXT_COLUMNS = (
     ("actor type", "Actor type"),
     ("verified", "Verified"),
 )
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def what() -> str:
@@ -139,14 +128,20 @@ def parse_date(year: str, month: str, day: str) -> tuple[dt.date | None, str, st
 
 
 def title(means: str, place: str, occurred_on: dt.date, precision: str) -> str:
-    month = MONTHS[occurred_on.month - 1]
-    labels: dict[str, str] = {
-        DatePrecision.DAY: f"{occurred_on.day} {month} {occurred_on.year}",
-        DatePrecision.MONTH: f"{month} {occurred_on.year}",
-    }
-    when = labels.get(precision, str(occurred_on.year))
     what_happened = means.lower() if means.lower() not in ("", "unknown") else "attack"
-    return f"Aid workers: {what_happened} in {place}, {when}"
+    return f"Aid workers: {what_happened} in {place}, {date_label(occurred_on, precision)}"
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+def read_table(path: Path) -> CsvTable:
+    table = read_csv(path, what=what())
+    require_columns(path, table.columns, REQUIRED_COLUMNS, what=what())
+    return table
+
+
+# Matching --------------------------------------------------------------------------------
 
 
 class AwsdImport:
@@ -179,8 +174,6 @@ class AwsdImport:
                 _("Incident ID %(id)s is also on line %(line)s") % {"id": external_id, "line": self.seen[external_id]}
             ]
         self.seen[external_id] = row.line
-        if any("\x00" in value for value in row.values.values()):
-            return [_("contains a NUL character")]
         return []
 
     def _country(self, row: CsvRow) -> tuple[Country | None, str]:
@@ -303,23 +296,11 @@ class AwsdImport:
         return "\n\n".join(part for part in (row.get("details"), f"{context}." if context else "") if part)
 
 
-def awsd_import(
-    *,
-    path: Path,
-    dry_run: bool = False,
-    on_error: OnError = OnError.SKIP,
-    progress: Progress[Any] = no_progress,
-) -> ImportReport:
-    """Import an AWSD export. Raises FileRefused for a file that cannot be imported at all,
-    and ImportAborted (having written nothing) when `on_error` is abort and a row is bad."""
-    table = read_csv(path, what=what())
-    require_columns(table, REQUIRED_COLUMNS, what=what())
-    report = ImportReport(path=path, encoding=table.encoding, rows=len(table.rows), dry_run=dry_run)
+def match_incidents(table: CsvTable, report: ImportReport, progress: Progress[Any]) -> list[Planned]:
+    """The incidents the file's good rows describe; bad rows are rejected in the report."""
     importer = AwsdImport(report)
-    planned = [
-        plan for row in progress(table.rows, len(table.rows), _("Reading incidents")) if (plan := importer.plan(row))
-    ]
-    if report.rejected and on_error == OnError.ABORT:
-        raise ImportAborted(report)
-    incidents_sync(source=SOURCE, planned=planned, report=report, dry_run=dry_run, progress=progress)
-    return report
+    rows = progress(table.rows, len(table.rows), _("Reading incidents"))
+    return [plan for row in rows if (plan := importer.plan(row))]
+
+
+awsd_import = IncidentImporter(source=SOURCE, read=read_table, match=match_incidents)

@@ -19,12 +19,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.importing.report import FileRefused, Progress, no_progress
+from config.importing.writing import import_transaction
+
 from ..models import Actor, Incident, IncidentActor, ReviewStatus, SharingLevel, TargetType
-from .base import FileRefused, ImportReport, Progress, no_progress
+from .base import ImportReport
 
 # The incident fields an import sets; compared one by one to tell "updated" from "unchanged".
 IMPORTED_FIELDS = (
@@ -143,10 +146,6 @@ def _load_links(incident_ids: list[int]) -> tuple[dict[int, set[tuple[int, str]]
     return actors, targets
 
 
-class _DryRun(Exception):
-    pass
-
-
 @dataclass
 class _Changes:
     create: list[Incident] = field(default_factory=list)
@@ -175,12 +174,8 @@ def incidents_sync(
     writes (another import of the same file running at the same time, for instance).
     """
     try:
-        with transaction.atomic():
+        with import_transaction(dry_run=dry_run):
             _sync(source, planned, report, progress)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
     except IntegrityError as error:
         raise FileRefused(
             _(

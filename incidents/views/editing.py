@@ -27,8 +27,10 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from ..access import PUBLIC
-from ..forms import IncidentForm, initial_from_incident, initial_from_submitted
+from config.forms import initial_from_submitted
+
+from ..access import PUBLIC, can_edit_incident, is_analyst, officer_organisations
+from ..forms import IncidentForm, initial_from_incident
 from ..models import (
     DESCRIPTION_MAX_LENGTH,
     SHARING_LEVEL_EXPLANATIONS,
@@ -37,7 +39,7 @@ from ..models import (
     Organisation,
     ReviewStatus,
 )
-from ..selectors import can_edit_incident, incident_for_viewer, is_analyst, officer_organisations
+from ..selectors import incident_for_viewer
 from ..services import SubmissionKeyReused, incident_submit_once, incident_update
 
 View = Callable[..., HttpResponse]

@@ -23,7 +23,7 @@ from advisories.models import Country, Region
 
 from ..access import viewer_for
 from ..export import csv_lines
-from ..filters import IncidentFilter
+from ..filters import IncidentFilter, canonical_query
 from ..models import Incident
 from ..selectors import incident_export_rows, incident_list_for
 
@@ -167,7 +167,7 @@ def _list_page(
 
 def _export_query(request: HttpRequest, *, country: Country | None, region: Region | None, mine: bool) -> str:
     """The query string that exports what the page shows: its filters, and the page's own place."""
-    query = request.GET.copy()
+    query = canonical_query(request.GET)
     query.pop("page", None)
     if region is not None:
         query["region"] = region.code

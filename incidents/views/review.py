@@ -9,6 +9,7 @@ analysts act on the same incident the second one reads a message, not an error p
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +24,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import services
+from ..access import is_analyst
 from ..models import Incident, ReviewStatus
-from ..selectors import incident_for_viewer, incidents_visible_to, is_analyst
+from ..selectors import incident_for_viewer, incidents_visible_to
 from .editing import forbidden
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 QUEUE_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED)
@@ -46,40 +51,32 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/review_queue.html", {"page": page, "incidents": page.object_list})
 
 
-@require_POST
-@login_required
-def incident_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda incident, analyst: services.incident_verify(incident=incident, analyst=analyst),
-        done=_("Verified: %(title)s."),
-    )
+def _review_action(
+    action: Callable[..., Incident], done: StrOrPromise, *, posted: tuple[str, ...] = (), back_to_queue: bool = False
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The view of one review service, called with the incident, the analyst and the `posted` fields."""
+
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        values = {name: request.POST.get(name, "") for name in posted}
+        return _act(
+            request,
+            pk,
+            lambda incident, analyst: action(incident=incident, analyst=analyst, **values),
+            done=done,
+            back_to_queue=back_to_queue,
+        )
+
+    return view
 
 
-@require_POST
-@login_required
-def incident_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda incident, analyst: services.incident_publish(incident=incident, analyst=analyst),
-        done=_("Published: %(title)s."),
-    )
-
-
-@require_POST
-@login_required
-def incident_retract(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _act(
-        request,
-        pk,
-        lambda incident, analyst: services.incident_retract(incident=incident, analyst=analyst, reason=reason),
-        done=_("Retracted: %(title)s."),
-        # A retracted incident is hidden from analysts: its page would be a 404.
-        back_to_queue=True,
-    )
+incident_verify = _review_action(services.incident_verify, gettext_lazy("Verified: %(title)s."))
+incident_publish = _review_action(services.incident_publish, gettext_lazy("Published: %(title)s."))
+# A retracted incident is hidden from analysts: its page would be a 404.
+incident_retract = _review_action(
+    services.incident_retract, gettext_lazy("Retracted: %(title)s."), posted=("reason",), back_to_queue=True
+)
 
 
 def _act(
@@ -87,7 +84,7 @@ def _act(
     pk: int,
     action: Callable[[Incident, User], Incident],
     *,
-    done: str,
+    done: StrOrPromise,
     back_to_queue: bool = False,
 ) -> HttpResponse:
     if not is_analyst(request.user):

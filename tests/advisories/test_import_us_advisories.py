@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -16,6 +17,7 @@ from django.core.management.base import CommandError
 from advisories.models import Advisory, Source
 from advisories.us_advisories import SOURCE_SLUG, CountryMatcher
 from tests.factories import AdvisoryFactory
+from tests.importing import Terminal, count, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +48,7 @@ SAMPLE_PLACES = {
 }
 
 
-def run(path, **options):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_us_advisories", str(path), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def count(output, label):
-    match = re.search(rf"^{re.escape(label)}: (\d+)$", output, re.MULTILINE)
-    assert match, f"no {label!r} line in:\n{output}"
-    return int(match.group(1))
+run = partial(run_import, "import_us_advisories")
 
 
 def current_levels():
@@ -294,14 +287,9 @@ def test_the_format_is_detected_from_the_content_when_the_extension_says_nothing
     assert current_levels() == {"ML": (4, dt.date(2023, 7, 31))}
 
 
-class _Terminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
 @pytest.mark.parametrize(
     ("stream", "options", "shown"),
-    [(_Terminal, {}, True), (_Terminal, {"no_progress": True}, False), (io.StringIO, {}, False)],
+    [(Terminal, {}, True), (Terminal, {"no_progress": True}, False), (io.StringIO, {}, False)],
 )
 def test_the_progress_bar_goes_to_stderr_only_on_a_terminal(stream, options, shown):
     out, err = io.StringIO(), stream()

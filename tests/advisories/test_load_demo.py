@@ -1,11 +1,8 @@
 """`manage.py load_demo`: the Mali demonstration dataset, loaded once, loaded again, or not at all."""
 
-import dataclasses
 import datetime as dt
-import re
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,10 +29,10 @@ from advisories.models import (
     ThreatLevel,
     ThreatRating,
 )
+from tests.demo_text import copied_seed_runs, text_fields_left_out
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 DEMO_MODELS: list[Any] = [
     Source,
     Advisory,
@@ -271,10 +268,6 @@ def _prose() -> list[str]:
     return texts
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower().replace("\u2019", "'"))
-
-
 def test_the_prose_list_covers_every_text_field_of_the_data():
     # Guards the copy check below: a new text field must be added to _prose().
     quoted = {"slug", "title", "publisher", "url", "address", "hours", "name", "heading", "phones", "email"}
@@ -283,26 +276,9 @@ def test_the_prose_list_covers_every_text_field_of_the_data():
     records += [*mali.CONTACTS, *osac_report.SECTIONS, osac_report.OSAC_REPORT, *crime_profiles.PROFILES]
     for profile in crime_profiles.PROFILES:
         records += profile.assessments
-    prose = set(_prose())
-    for record in records:
-        for field in dataclasses.fields(record):
-            value = getattr(record, field.name)
-            if isinstance(value, str) and value and field.name not in quoted:
-                assert value in prose, (type(record).__name__, field.name)
+    assert text_fields_left_out(records, quoted, _prose()) == []
 
 
 @pytest.mark.shared_data
 def test_no_demo_text_repeats_twelve_words_of_a_seed_document():
-    run = 12
-    seed_runs = set()
-    for path in SEEDS.glob("0*.txt"):
-        words = _words(path.read_text(encoding="utf-8"))
-        seed_runs |= {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
-    assert seed_runs
-    copied = []
-    for text in _prose():
-        words = _words(text)
-        copied += [
-            " ".join(words[i : i + run]) for i in range(len(words) - run + 1) if tuple(words[i : i + run]) in seed_runs
-        ]
-    assert copied == []
+    assert copied_seed_runs(_prose(), run=12) == []

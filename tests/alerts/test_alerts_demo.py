@@ -56,7 +56,7 @@ def test_it_creates_the_demo_ngos_and_the_travelers_subscriptions(settings):
     out = load()
     assert "Demo subscriptions: 4 created, 0 updated, 0 unchanged" in out
     rows = {
-        (s.organisation.slug if s.organisation else s.email, s.frequency, s.time_zone, s.min_severity)
+        (s.organisation.slug if s.organisation else s.email, s.frequency, str(s.time_zone), s.min_severity)
         for s in Subscription.objects.select_related("organisation")
     }
     assert rows == {
@@ -146,7 +146,7 @@ def test_an_edited_subscription_is_put_back(settings):
     out = load()
     assert "Demo subscriptions: 0 created, 2 updated, 2 unchanged" in out
     kora_daily.refresh_from_db()
-    assert (kora_daily.min_severity, kora_daily.time_zone) == (1, "Africa/Bamako")
+    assert (kora_daily.min_severity, str(kora_daily.time_zone)) == (1, "Africa/Bamako")
     assert kora_daily.addresses == [subscriptions.KORA_DESK_EMAIL]
     assert list(kora_daily.countries.values_list("code", flat=True)) == ["ML"]
     assert not traveler.categories.exists()

@@ -4,40 +4,22 @@ subscriptions, to whom, and what failed and why; never another organisation's.""
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from alerts.models import Delivery, DeliveryStatus, ImmediateAlert
-from incidents.models import Role, SharingLevel
-from tests.alerts.factories import DeliveryFactory, SubscriptionFactory, make_cast
-from tests.factories import AdvisoryFactory, IncidentFactory, MembershipFactory, OrganisationFactory
+from alerts.models import Delivery, DeliveryStatus
+from tests.alerts.factories import (
+    DeliveryFactory,
+    SubscriptionFactory,
+    a_day_of_deliveries,
+    advisory_alert,
+    alerts_to_a_member_of_two,
+    incident_alert,
+)
+from tests.alerts.pages import signed_in
 
 pytestmark = pytest.mark.django_db
 
 LOG = reverse("alerts:deliveries")
-
-
-@pytest.fixture
-def cast(db):
-    return make_cast()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def incident_alert(**incident_fields) -> ImmediateAlert:
-    return ImmediateAlert.objects.create(
-        kind=ImmediateAlert.Kind.INCIDENT, incident=IncidentFactory.create(**incident_fields)
-    )
-
-
-def advisory_alert(**advisory_fields) -> ImmediateAlert:
-    # Past advisories, so that there can be many of one country.
-    advisory = AdvisoryFactory.create(is_current=False, **advisory_fields)
-    return ImmediateAlert.objects.create(kind=ImmediateAlert.Kind.ADVISORY, advisory=advisory)
 
 
 def created_on(delivery: Delivery, moment: dt.datetime) -> Delivery:
@@ -69,46 +51,28 @@ def test_traveler_deliveries_appear_in_no_organisation_s_log(cast):
 
 def test_each_row_says_what_was_sent_to_whom_when_and_how_it_went(cast):
     subscription = SubscriptionFactory.create(organisation=cast.org_a, name="Sahel desk")
-    DeliveryFactory.create(subscription=subscription, email="reader@sahel.example", run__period="2026-11-23")
+    _digest, failed, _pending = a_day_of_deliveries(subscription, subject="Vigil advisory change: Mali")
+    assert failed.alert is not None
     sent_at = dt.datetime(2026, 11, 23, 7, 1, tzinfo=dt.UTC)
     Delivery.objects.filter(email="reader@sahel.example").update(sent_at=sent_at)
-    alert = incident_alert(title="Roadblock near Sévaré")
-    DeliveryFactory.create(
-        subscription=subscription,
-        email="desk@sahel.example",
-        run=None,
-        alert=alert,
-        subject="Vigil alert: roadblock near Sévaré",
-        status=DeliveryStatus.FAILED,
-        attempts=1,
-        last_error="550 5.1.1 <desk@sahel.example>: mailbox unavailable",
-    )
-    DeliveryFactory.create(
-        subscription=subscription,
-        email="ops@sahel.example",
-        run=None,
-        alert=advisory_alert(country__code="ML"),
-        subject="Vigil advisory change: Mali",
-        status=DeliveryStatus.PENDING,
-        attempts=2,
-        last_error="451 4.3.0 try again later",
-    )
 
     response = signed_in(cast.manager_a).get(LOG)
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "3 e-mails" in content
-    assert "Daily digest 2026-11-23" in content
-    # The organisation's time zone is Africa/Bamako, UTC+0.
-    assert "23 Nov 2026 07:01" in content
-    assert reverse("incidents:detail", kwargs={"pk": alert.incident_id}) in content
-    assert "Vigil alert: roadblock near Sévaré" in content
-    assert "550 5.1.1 &lt;desk@sahel.example&gt;: mailbox unavailable" in content
-    assert "Advisory change: Mali" in content
-    assert "451 4.3.0 try again later" in content
-    assert "Failed" in content
-    assert "Pending" in content
+    shown = [
+        "3 e-mails",
+        "Daily digest 2026-11-23",
+        "23 Nov 2026 07:01",  # the organisation's time zone is Africa/Bamako, UTC+0
+        reverse("incidents:detail", kwargs={"pk": failed.alert.incident_id}),
+        "Vigil alert: roadblock near Sévaré",
+        "550 5.1.1 &lt;desk@sahel.example&gt;: mailbox unavailable",
+        "Advisory change: Mali",
+        "451 4.3.0 try again later",
+        "Failed",
+        "Pending",
+    ]
+    assert [text for text in shown if text not in content] == []
 
 
 def test_times_are_shown_in_the_organisation_s_time_zone(cast):
@@ -137,22 +101,13 @@ def test_it_filters_by_status(cast):
 
 def test_it_filters_by_date_in_the_organisation_s_days(cast):
     subscription = SubscriptionFactory.create(organisation=cast.org_b)  # Europe/Paris, UTC+1 in November
-    created_on(
-        DeliveryFactory.create(subscription=subscription, email="before@nv.example"),
-        dt.datetime(2026, 11, 19, 22, 59, tzinfo=dt.UTC),
-    )
-    created_on(
-        DeliveryFactory.create(subscription=subscription, email="first@nv.example"),
-        dt.datetime(2026, 11, 19, 23, 0, tzinfo=dt.UTC),
-    )
-    created_on(
-        DeliveryFactory.create(subscription=subscription, email="last@nv.example"),
-        dt.datetime(2026, 11, 21, 22, 59, tzinfo=dt.UTC),
-    )
-    created_on(
-        DeliveryFactory.create(subscription=subscription, email="after@nv.example"),
-        dt.datetime(2026, 11, 21, 23, 0, tzinfo=dt.UTC),
-    )
+    for email, moment in (
+        ("before@nv.example", dt.datetime(2026, 11, 19, 22, 59, tzinfo=dt.UTC)),
+        ("first@nv.example", dt.datetime(2026, 11, 19, 23, 0, tzinfo=dt.UTC)),
+        ("last@nv.example", dt.datetime(2026, 11, 21, 22, 59, tzinfo=dt.UTC)),
+        ("after@nv.example", dt.datetime(2026, 11, 21, 23, 0, tzinfo=dt.UTC)),
+    ):
+        created_on(DeliveryFactory.create(subscription=subscription, email=email), moment)
 
     content = signed_in(cast.manager_b).get(LOG, {"date_from": "2026-11-20", "date_to": "2026-11-21"}).content.decode()
 
@@ -217,31 +172,7 @@ def test_the_log_reads_a_constant_number_of_queries(cast, django_assert_num_quer
 def test_the_subject_of_an_incident_the_manager_may_not_see_is_hidden(cast):
     """A member of two organisations receives, under A's subscription, what they may see as a
     user, which includes B's strictly internal incidents: A's manager must not read their titles."""
-    other = OrganisationFactory.create(name="Third Organisation")
-    both = MembershipFactory.create(organisation=cast.org_a, role=Role.READER).user
-    MembershipFactory.create(user=both, organisation=other, role=Role.READER)
-    secret = incident_alert(
-        title="Evacuation plan of the Mopti office",
-        organisation=other,
-        sharing_level=SharingLevel.AMBER_STRICT,
-        status="submitted",
-    )
-    public = incident_alert(title="Armed robbery on the Ségou road")
-    subscription = SubscriptionFactory.create(organisation=cast.org_a)
-    DeliveryFactory.create(
-        subscription=subscription,
-        email=both.email,
-        run=None,
-        alert=secret,
-        subject="Vigil alert: Evacuation plan of the Mopti office",
-    )
-    DeliveryFactory.create(
-        subscription=subscription,
-        email=both.email,
-        run=None,
-        alert=public,
-        subject="Vigil alert: Armed robbery on the Ségou road",
-    )
+    alerts_to_a_member_of_two(cast, SubscriptionFactory.create(organisation=cast.org_a))
 
     content = signed_in(cast.manager_a).get(LOG).content.decode()
 

@@ -11,9 +11,10 @@ from django.core.management import call_command
 from advisories.models import Country, Region
 from advisories.services import advisory_set
 from alerts.dispatch import digest_period
-from alerts.models import Delivery, DeliveryStatus, DigestRun, Frequency, Subscription
+from alerts.models import Delivery, DeliveryStatus, DigestRun, Frequency
 from incidents.models import Role, SharingLevel
-from tests.factories import IncidentFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.alerts.makers import subscribe, two_organisations
+from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,38 +25,17 @@ DURING = dt.datetime(2026, 11, 22, 15, 0, tzinfo=dt.UTC)
 BEFORE = dt.datetime(2026, 11, 21, 15, 0, tzinfo=dt.UTC)
 
 
-def _org_subscription(organisation, *, countries=("ML",), frequency=Frequency.DAILY, **fields):
-    subscription = Subscription.objects.create(
-        organisation=organisation,
-        frequency=frequency,
-        time_zone="Africa/Bamako",
-        confirmed_at=BEFORE,
-        **fields,
-    )
-    subscription.countries.set(Country.objects.filter(code__in=countries))
-    return subscription
+def _org_subscription(organisation, *, frequency=Frequency.DAILY, **fields):
+    return subscribe(organisation=organisation, frequency=frequency, confirmed_at=BEFORE, **fields)
 
 
-def _traveler_subscription(email="traveler@example.net", *, countries=("ML",), confirmed=True, **fields):
-    subscription = Subscription.objects.create(
-        email=email,
-        frequency=fields.pop("frequency", Frequency.DAILY),
-        time_zone=fields.pop("time_zone", "Africa/Bamako"),
-        confirmed_at=BEFORE if confirmed else None,
-        **fields,
-    )
-    subscription.countries.set(Country.objects.filter(code__in=countries))
-    return subscription
+def _traveler_subscription(email="traveler@example.net", *, confirmed=True, frequency=Frequency.DAILY, **fields):
+    return subscribe(email=email, frequency=frequency, confirmed_at=BEFORE if confirmed else None, **fields)
 
 
 @pytest.fixture
 def two_orgs():
-    org_a = OrganisationFactory.create(name="Kora Test Aid")
-    org_b = OrganisationFactory.create(name="Other Test Relief")
-    officer_a = MembershipFactory.create(organisation=org_a, role=Role.OFFICER, user=UserFactory.create()).user
-    reader_a = MembershipFactory.create(organisation=org_a, role=Role.READER, user=UserFactory.create()).user
-    member_b = MembershipFactory.create(organisation=org_b, role=Role.OFFICER, user=UserFactory.create()).user
-    return org_a, org_b, officer_a, reader_a, member_b
+    return two_organisations(role_b=Role.OFFICER)
 
 
 @pytest.fixture(autouse=True)

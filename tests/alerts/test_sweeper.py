@@ -18,32 +18,11 @@ from django.utils import timezone
 from alerts import dispatch, sending
 from alerts.models import Delivery, DeliveryStatus, DigestRun, Frequency
 from alerts.schedules import _crontab_last_due, digest_schedules_ensure
-from tests.alerts.factories import DeliveryFactory, DigestRunFactory, SubscriptionFactory
+from tests.alerts.factories import SubscriptionFactory
+from tests.alerts.pending import MINUTE, NOW, news_to_send, pending_delivery
 from tests.environment import free_port
-from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
-MINUTE = dt.timedelta(minutes=1)
-
-
-def _pending(**fields):
-    """A digest delivery waiting to be sent, with something to send (an incident in its window)."""
-    subscription = SubscriptionFactory.create(organisation=None, email=fields.pop("email"))
-    run = DigestRunFactory.create(window_end=NOW - dt.timedelta(hours=5))
-    delivery = DeliveryFactory.create(
-        subscription=subscription,
-        email=subscription.email,
-        run=run,
-        window_start=run.window_end - dt.timedelta(days=1),
-        status=DeliveryStatus.PENDING,
-        subject="",
-        **{"attempts": 0, **fields},
-    )
-    # DeliveryFactory's created_at and updated_at are now; the states below are older.
-    Delivery.objects.filter(pk=delivery.pk).update(created_at=NOW - 10 * MINUTE, updated_at=NOW - 10 * MINUTE)
-    return delivery
 
 
 @pytest.fixture
@@ -54,14 +33,13 @@ def capture(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def news():
-    with time_machine.travel(NOW - dt.timedelta(hours=12), tick=False):
-        IncidentFactory.create(title="Roadblock near Sévaré")
+    news_to_send()
 
 
 def test_the_sweeper_leaves_alone_deliveries_that_are_only_waiting_in_a_queue(news, mailoutbox, settings, capture):
     settings.ALERTS_REQUEUE_AFTER_SECONDS = 3600
     # Queued ten minutes ago, never claimed: a long run's backlog, not a lost task.
-    waiting = _pending(email="waiting@example.net", queued_at=NOW - 10 * MINUTE)
+    waiting = pending_delivery(email="waiting@example.net", queued_at=NOW - 10 * MINUTE)
 
     with time_machine.travel(NOW, tick=False), capture(execute=True):
         dispatch.deliveries_sweep()
@@ -72,15 +50,17 @@ def test_the_sweeper_leaves_alone_deliveries_that_are_only_waiting_in_a_queue(ne
 
 def test_the_sweeper_queues_what_was_lost_and_nothing_else(news, mailoutbox, settings, capture):
     settings.ALERTS_REQUEUE_AFTER_SECONDS = 3600
-    never_queued = _pending(email="never-queued@example.net", queued_at=None)
-    dead_worker = _pending(
+    never_queued = pending_delivery(email="never-queued@example.net", queued_at=None)
+    dead_worker = pending_delivery(
         email="dead-worker@example.net", queued_at=NOW - 10 * MINUTE, claimed_until=NOW - MINUTE, attempts=1
     )
-    lost_by_broker = _pending(email="lost@example.net", queued_at=NOW - dt.timedelta(hours=2))
-    retry_not_requeued = _pending(email="retry@example.net", queued_at=None, attempts=1, next_attempt_at=NOW - MINUTE)
-    _pending(email="waiting@example.net", queued_at=NOW - 10 * MINUTE)
-    _pending(email="claimed@example.net", queued_at=NOW - MINUTE, claimed_until=NOW + 4 * MINUTE, attempts=1)
-    _pending(email="retry-later@example.net", queued_at=None, attempts=1, next_attempt_at=NOW + 5 * MINUTE)
+    lost_by_broker = pending_delivery(email="lost@example.net", queued_at=NOW - dt.timedelta(hours=2))
+    retry_not_requeued = pending_delivery(
+        email="retry@example.net", queued_at=None, attempts=1, next_attempt_at=NOW - MINUTE
+    )
+    pending_delivery(email="waiting@example.net", queued_at=NOW - 10 * MINUTE)
+    pending_delivery(email="claimed@example.net", queued_at=NOW - MINUTE, claimed_until=NOW + 4 * MINUTE, attempts=1)
+    pending_delivery(email="retry-later@example.net", queued_at=None, attempts=1, next_attempt_at=NOW + 5 * MINUTE)
 
     with time_machine.travel(NOW, tick=False), capture(execute=True):
         dispatch.deliveries_sweep()
@@ -91,7 +71,7 @@ def test_the_sweeper_queues_what_was_lost_and_nothing_else(news, mailoutbox, set
 
 
 def test_a_delivery_just_planned_is_given_time_to_be_queued(news, mailoutbox, capture):
-    fresh = _pending(email="fresh@example.net", queued_at=None)
+    fresh = pending_delivery(email="fresh@example.net", queued_at=None)
     Delivery.objects.filter(pk=fresh.pk).update(updated_at=NOW - dt.timedelta(seconds=5))
 
     with time_machine.travel(NOW, tick=False), capture(execute=True):
@@ -113,7 +93,7 @@ def smtp_down(settings):
 
 
 def test_an_unreachable_smtp_server_stops_the_batch_and_costs_the_untried_no_attempt(news, smtp_down):
-    batch = [_pending(email=f"reader{n}@example.net", queued_at=NOW - MINUTE).pk for n in range(5)]
+    batch = [pending_delivery(email=f"reader{n}@example.net", queued_at=NOW - MINUTE).pk for n in range(5)]
 
     with time_machine.travel(NOW, tick=False):
         report = sending.deliveries_send(batch)
@@ -131,7 +111,7 @@ def test_an_unreachable_smtp_server_stops_the_batch_and_costs_the_untried_no_att
 
 def test_an_outage_as_long_as_every_backoff_fails_a_batch_s_first_e_mail_only(news, smtp_down, settings):
     settings.ALERTS_MAX_ATTEMPTS = 3
-    batch = [_pending(email=f"reader{n}@example.net", queued_at=NOW - MINUTE).pk for n in range(4)]
+    batch = [pending_delivery(email=f"reader{n}@example.net", queued_at=NOW - MINUTE).pk for n in range(4)]
     moment = NOW
 
     for _ in range(6):  # each time the batch's retry comes due, the server is still down

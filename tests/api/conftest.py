@@ -1,12 +1,10 @@
-"""What the API tests share: the people of tests/incidents/conftest.py, and no throttling."""
+"""What the API tests share: no throttling (the people, `cast`, are those of tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
-
-from tests.incidents.conftest import cast  # noqa: F401  (the two organisations and their people)
 
 ROOMY = {"anon": "100000/minute", "user": "100000/minute"}
 

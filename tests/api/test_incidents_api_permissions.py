@@ -3,7 +3,7 @@ incident of each sharing level. Reads show exactly what the sharing rules allow 
 `incidents_visible_to`, and as the table below says); writes succeed only for those who may make
 them, and a refused write changes nothing.
 
-The people are those of tests/incidents/conftest.py: organisation A (reader_a, officer_a and its
+The people are those of tests/factories.py `make_cast`: organisation A (reader_a, officer_a and its
 security manager, who reports), organisation B (officer_b), A's partner P (partner_reader), an
 analyst, a signed-in user of no organisation (outsider) and an anonymous client.
 """

@@ -141,26 +141,3 @@ def test_a_page_holds_at_most_five_thousand_features(cast):
     assert len(most["features"]) == 5_000 and most["next"] is not None
     rest = client_of().get(most["next"]).json()
     assert [feature["id"] for feature in rest["features"]] == [template.pk]
-
-
-def test_it_costs_the_same_number_of_queries_for_a_few_features_or_many(cast, django_assert_num_queries):
-    def make(count: int) -> None:
-        for n in range(count):
-            located(
-                f"Incident {n}",
-                "14.5",
-                "-4.2",
-                organisation=cast.org_a if n % 2 else None,
-                sharing_level="green" if n % 2 else "clear",
-                region=Region.objects.get(code="ML-5" if n % 3 else "ML-7"),
-            )
-
-    client = client_of(cast.reader_a)
-    client.get(GEOJSON)  # the token's first use
-    make(2)
-    # Token and user, memberships, partners, the page.
-    with django_assert_num_queries(4):
-        assert len(client.get(GEOJSON).json()["features"]) == 2
-    make(25)
-    with django_assert_num_queries(4):
-        assert len(client.get(GEOJSON).json()["features"]) == 27

@@ -1,11 +1,13 @@
 """The sharing rules, decided in one place (incidents.access) and read through
-incidents_visible_to by every page, export, feed, API endpoint and e-mail."""
+incidents_visible_to by every page, export, feed, API endpoint and e-mail; and, beside them,
+who may log and edit an incident. The people are those of tests/factories.py `make_cast`."""
 
 import pytest
 
+from incidents.access import can_edit_incident, officer_organisations
 from incidents.models import ReviewStatus, SharingLevel
 from incidents.selectors import incidents_visible_to
-from tests.factories import IncidentFactory
+from tests.factories import PEOPLE, IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,34 +17,16 @@ EVERY_LEVEL = [CLEAR, GREEN, AMBER, STRICT, RED]
 
 # Who sees an incident of organisation A, logged by officer_a, in each sharing level,
 # once it is published. Everyone not listed must not see it.
+ORG_A = {"officer_a", "second_officer_a", "manager_a", "admin_a", "reader_a"}
 WHO_SEES_PUBLISHED = {
-    CLEAR: {
-        "officer_a",
-        "second_officer_a",
-        "manager_a",
-        "reader_a",
-        "officer_b",
-        "partner_reader",
-        "analyst",
-        "outsider",
-        "anonymous",
-    },
-    GREEN: {"officer_a", "second_officer_a", "manager_a", "reader_a", "officer_b", "partner_reader", "analyst"},
-    AMBER: {"officer_a", "second_officer_a", "manager_a", "reader_a", "partner_reader"},
-    STRICT: {"officer_a", "second_officer_a", "manager_a", "reader_a"},
-    RED: {"officer_a", "second_officer_a", "manager_a"},
+    CLEAR: set(PEOPLE),
+    GREEN: ORG_A | {"officer_b", "manager_b", "partner_reader", "analyst"},
+    AMBER: ORG_A | {"partner_reader"},
+    STRICT: ORG_A,
+    RED: ORG_A - {"reader_a"},
 }
-PEOPLE = [
-    "officer_a",
-    "second_officer_a",
-    "manager_a",
-    "reader_a",
-    "officer_b",
-    "partner_reader",
-    "analyst",
-    "outsider",
-    "anonymous",
-]
+# Who may edit an incident that organisation A reported, whatever its sharing level and status.
+WHO_EDITS = {"officer_a", "second_officer_a", "manager_a", "admin_a"}
 
 
 def _visible(cast, person, incident):
@@ -56,6 +40,37 @@ def test_each_sharing_level_reaches_exactly_its_audience(cast, level):
     )
     seen_by = {person for person in PEOPLE if _visible(cast, person, incident)}
     assert seen_by == WHO_SEES_PUBLISHED[level]
+
+
+@pytest.mark.parametrize("level", EVERY_LEVEL)
+@pytest.mark.parametrize("status", ReviewStatus.values)
+def test_only_the_reporting_organisations_officers_edit_an_incident(cast, level, status):
+    incident = IncidentFactory.create(
+        sharing_level=level, status=status, organisation=cast.org_a, reporter=cast.officer_a
+    )
+    editors = {person for person in PEOPLE if can_edit_incident(getattr(cast, person), incident)}
+    assert editors == WHO_EDITS
+
+
+def test_nobody_edits_an_imported_incident(cast):
+    incident = IncidentFactory.create(sharing_level=GREEN, organisation=None)
+    assert not [person for person in PEOPLE if can_edit_incident(getattr(cast, person), incident)]
+
+
+def test_officers_log_incidents_for_their_own_organisation_only(cast):
+    logs_for = {person: set(officer_organisations(getattr(cast, person))) for person in PEOPLE}
+    officers = {person for person, organisations in logs_for.items() if organisations}
+    assert officers == WHO_EDITS | {"officer_b", "manager_b"}
+    assert logs_for["officer_a"] == logs_for["admin_a"] == {cast.org_a}
+    assert logs_for["officer_b"] == {cast.org_b}
+
+
+def test_a_deactivated_organisations_officers_edit_nothing(cast):
+    incident = IncidentFactory.create(sharing_level=GREEN, organisation=cast.org_a)
+    cast.org_a.is_active = False
+    cast.org_a.save()
+    assert not can_edit_incident(cast.officer_a, incident)
+    assert not officer_organisations(cast.officer_a).exists()
 
 
 def test_a_red_incident_is_seen_by_its_reader_reporter_but_not_by_other_readers(cast):

@@ -13,9 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from advisories.models import Country, Region
+from advisories.models import Region
 from incidents.models import Incident, IncidentActor, IncidentType, ReviewStatus, SharingLevel, TargetType
 from tests.factories import ActorFactory, IncidentFactory, MembershipFactory, UserFactory
+from tests.incidents.pages import incident_form
 
 pytestmark = pytest.mark.django_db
 
@@ -64,35 +65,20 @@ def test_changelist_add_and_change_pages_open(superuser_client, one_of_each, mod
 
 
 def _incident_post(**changes: Any) -> dict[str, Any]:
-    data = {
-        "title": "Carjacking on the Ségou road",
-        "incident_type": IncidentType.objects.get(slug="carjacking").pk,
-        "severity": "3",
-        "description": "",
-        "occurred_on": "2025-02-11",
-        "occurred_at_time": "",
-        "date_precision": "day",
-        "country": Country.objects.get(code="ML").pk,
-        "region": Region.objects.get(code="ML-4").pk,
-        "place_name": "",
-        "latitude": "",
-        "longitude": "",
-        "location_precision": "exact",
-        "killed": "0",
-        "injured": "0",
-        "abducted": "0",
-        "sources": "",
-        "source_document": "",
-        "external_source": "",
-        "external_id": "",
-        "organisation": "",
-        "reporter": "",
-        "sharing_level": "clear",
-        "actor_links-TOTAL_FORMS": "0",
-        "actor_links-INITIAL_FORMS": "0",
-        "actor_links-MIN_NUM_FORMS": "0",
-        "actor_links-MAX_NUM_FORMS": "1000",
-    }
+    left_empty: tuple[str, ...] = ("description", "occurred_at_time", "place_name", "latitude", "longitude")
+    left_empty += ("sources", "source_document", "external_source", "external_id", "organisation", "reporter")
+    data = incident_form(
+        "carjacking",
+        "ML-4",
+        title="Carjacking on the Ségou road",
+        occurred_on="2025-02-11",
+        location_precision="exact",
+        sharing_level="clear",
+        **dict.fromkeys(left_empty, ""),
+    )
+    # The management form of the actors' formset, with no actor.
+    formset = {"TOTAL": "0", "INITIAL": "0", "MIN_NUM": "0", "MAX_NUM": "1000"}
+    data.update({f"actor_links-{name}_FORMS": value for name, value in formset.items()})
     data.update(changes)
     return data
 

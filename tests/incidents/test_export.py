@@ -135,7 +135,7 @@ def test_the_export_applies_the_lists_filters(client, db):
 def test_an_invalid_filter_refuses_the_export_with_a_message(client, db):
     IncidentFactory.create(title="Anything")
 
-    response = client.get("/incidents/export.csv?date_from=2024-02-30&severity_min=high")
+    response = client.get("/incidents/export.csv?occurred_after=2024-02-30&severity_min=high")
 
     assert response.status_code == 400
     message = response.content.decode()

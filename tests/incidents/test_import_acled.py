@@ -2,18 +2,16 @@
 
 import csv
 import datetime as dt
-import io
 import re
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from incidents.importers.acled.matching import parse_date
 from incidents.models import (
     Actor,
     DatePrecision,
@@ -24,6 +22,7 @@ from incidents.models import (
     SharingLevel,
 )
 from tests.factories import ActorFactory
+from tests.importing import Terminal, assert_it_writes_nothing_again, count, counts, rewrite_csv, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -50,25 +49,7 @@ SAMPLE_REJECTIONS = [
 SAMPLE_EVENTS = {f"MLI{9000 + n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14)}
 
 
-class TtyStream(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def run(path, stderr=None, **options):
-    out, err = io.StringIO(), stderr or io.StringIO()
-    call_command("import_acled", str(path), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def count(output, label):
-    match = re.search(rf"^{re.escape(label)}: (\d+)$", output, re.MULTILINE)
-    assert match, f"no {label!r} line in:\n{output}"
-    return int(match.group(1))
-
-
-def counts(output):
-    return tuple(count(output, label) for label in ("Created", "Updated", "Unchanged", "Rejected"))
+run = partial(run_import, "import_acled")
 
 
 def incident(event_id):
@@ -81,32 +62,6 @@ def actors_of(event_id):
 
 def targets_of(event_id):
     return set(incident(event_id).target_types.values_list("slug", flat=True))
-
-
-def snapshot():
-    return (
-        list(Incident.objects.order_by("pk").values()),
-        list(IncidentActor.objects.order_by("pk").values()),
-        list(Incident.target_types.through.objects.order_by("pk").values()),
-        list(Actor.objects.order_by("pk").values()),
-    )
-
-
-def writes(queries):
-    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-
-
-def rewrite(source, target, change=None, drop=()):
-    """Copy a sample CSV, changing rows with change(row) and leaving out columns."""
-    with source.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    columns = [c for c in rows[0] if c not in drop]
-    with target.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(change(row) if change else row)
-    return target
 
 
 def test_it_imports_each_event_once_as_a_published_public_incident():
@@ -198,6 +153,37 @@ def test_it_reads_iso_dates_precisions_and_region_spelling_variants():
     assert incident("MLI9013").title == "Air/drone strike in Gossi, Oct 2018"
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("31 December 2018", dt.date(2018, 12, 31)),
+        ("31-December-2018", dt.date(2018, 12, 31)),
+        ("05-Dec-2018", dt.date(2018, 12, 5)),
+        ("1 dec 2018", dt.date(2018, 12, 1)),
+        ("31 Dec. 2018", dt.date(2018, 12, 31)),
+        ("30 Sept. 2018", dt.date(2018, 9, 30)),
+        ("30 SEPT-2018", dt.date(2018, 9, 30)),
+        ("2018-12-31", dt.date(2018, 12, 31)),
+        ("2018-12-31 00:00:00", dt.date(2018, 12, 31)),
+        ("2018-12-31T00:00:00.000", dt.date(2018, 12, 31)),
+        ("31 Febuary 2018", None),
+        ("29 February 2018", None),
+        ("01/03/2024", None),
+        ("December 2018", None),
+        ("31  December 2018", None),
+        ("31 Dec 18", None),
+        ("31 Décembre 2018", None),
+        ("2018-1-31", None),
+        ("20181231", None),
+        ("2018-W01-1", None),
+        ("2018-12-31T", None),
+        ("2018-12-31T00:00:00Z", None),
+    ],
+)
+def test_it_reads_acled_and_iso_dates_and_nothing_else(raw, expected):
+    assert parse_date(raw) == expected
+
+
 def test_it_places_an_event_by_its_coordinates_when_admin1_names_no_region():
     run(DYADIC)
 
@@ -215,29 +201,6 @@ def test_severity_follows_the_type_and_the_fatalities():
     assert severities["MLI9014"] == 5  # ten villagers killed
 
 
-def test_it_reports_bad_rows_with_their_physical_line_numbers_and_reasons():
-    out, _err = run(DYADIC)
-
-    rejected = out.split("Rejected: 6\n", 1)[1].splitlines()
-    assert len(rejected) == len(SAMPLE_REJECTIONS)
-    for line, expected in zip(rejected, SAMPLE_REJECTIONS, strict=True):
-        assert line.strip().startswith(expected)
-
-
-def test_running_it_twice_writes_nothing_the_second_time():
-    with CaptureQueriesContext(connection) as first:
-        run(DYADIC)
-    assert writes(first.captured_queries)
-    before = snapshot()
-
-    with CaptureQueriesContext(connection) as queries:
-        out, _err = run(DYADIC)
-
-    assert counts(out) == (0, 0, 11, 6)
-    assert writes(queries.captured_queries) == []
-    assert snapshot() == before
-
-
 def test_a_changed_event_is_updated_in_what_changed_only(tmp_path):
     run(DYADIC)
     published_at = incident("MLI9001").published_at
@@ -248,7 +211,7 @@ def test_a_changed_event_is_updated_in_what_changed_only(tmp_path):
             row["assoc_actor_1"] = ""
         return row
 
-    out, _err = run(rewrite(DYADIC, tmp_path / "changed.csv", change))
+    out, _err = run(rewrite_csv(DYADIC, tmp_path / "changed.csv", change))
 
     assert counts(out) == (0, 1, 10, 6)
     assert "  MLI9001: killed, actors" in out
@@ -266,27 +229,6 @@ def test_a_re_import_leaves_an_analysts_retraction_alone():
 
     assert count(out, "Unchanged") == 11
     assert incident("MLI9002").status == ReviewStatus.RETRACTED
-
-
-def test_a_dry_run_reports_the_same_and_writes_nothing():
-    out, _err = run(DYADIC, dry_run=True)
-
-    assert counts(out) == (11, 0, 0, 6)
-    assert "Dry run: nothing was written." in out
-    assert not Incident.objects.exists()
-    assert not Actor.objects.exists()
-
-
-def test_on_error_abort_writes_nothing_and_lists_the_bad_rows():
-    with pytest.raises(CommandError) as excinfo:
-        run(DYADIC, on_error="abort")
-
-    message = str(excinfo.value)
-    assert "6 rows have problems; with --on-error=abort nothing was written" in message
-    for expected in SAMPLE_REJECTIONS:
-        assert expected in message
-    assert not Incident.objects.exists()
-    assert not Actor.objects.exists()
 
 
 def test_on_error_abort_imports_a_file_without_bad_rows():
@@ -344,7 +286,7 @@ def test_a_dyadic_export_with_actor2_columns_keeps_each_actor_on_its_side(tmp_pa
 
 
 def test_it_accepts_an_export_without_the_optional_columns(tmp_path):
-    path = rewrite(
+    path = rewrite_csv(
         DYADIC, tmp_path / "lean.csv", drop=("data_id", "event_id_no_cnty", "timestamp", "iso3", "admin2", "admin3")
     )
 
@@ -370,7 +312,7 @@ def test_it_refuses_old_event_types_even_under_the_current_columns(tmp_path):
         return row
 
     with pytest.raises(CommandError) as excinfo:
-        run(rewrite(CURRENT, tmp_path / "mixed.csv", change))
+        run(rewrite_csv(CURRENT, tmp_path / "mixed.csv", change))
 
     assert "in the taxonomy used before 2019" in str(excinfo.value)
     assert "old event types Remote violence" in str(excinfo.value)
@@ -378,7 +320,7 @@ def test_it_refuses_old_event_types_even_under_the_current_columns(tmp_path):
 
 
 def test_it_refuses_a_file_missing_columns_it_needs(tmp_path):
-    path = rewrite(DYADIC, tmp_path / "short.csv", drop=("event_date", "latitude"))
+    path = rewrite_csv(DYADIC, tmp_path / "short.csv", drop=("event_date", "latitude"))
 
     with pytest.raises(CommandError, match=r"is not an ACLED export: missing column\(s\) event_date, latitude\."):
         run(path)
@@ -405,7 +347,7 @@ def test_it_rejects_a_row_that_breaks_the_incident_rules(tmp_path, change, reaso
     def modify(row):
         return row | change if row["event_id_cnty"] == "MLI9101" else row
 
-    out, _err = run(rewrite(CURRENT, tmp_path / "bad.csv", modify))
+    out, _err = run(rewrite_csv(CURRENT, tmp_path / "bad.csv", modify))
 
     assert counts(out) == (4, 0, 0, 1)
     assert f"line 2 (MLI9101): {reason}" in out
@@ -443,10 +385,10 @@ def test_it_refuses_an_unreadable_file_with_a_clear_message(tmp_path, content, m
 
 
 def test_it_draws_a_progress_bar_on_a_terminal_unless_told_not_to():
-    _out, err = run(DYADIC, stderr=TtyStream())
+    _out, err = run(DYADIC, stderr=Terminal())
     assert "Reading events" in err
 
-    _out, err = run(DYADIC, stderr=TtyStream(), no_progress=True)
+    _out, err = run(DYADIC, stderr=Terminal(), no_progress=True)
     assert err == ""
 
     _out, err = run(DYADIC)  # not a terminal
@@ -463,9 +405,4 @@ def test_the_real_mali_export_imports_each_event_once_and_again_changes_nothing(
     assert counts(out) == (len(event_ids), 0, 0, 0)
     assert set(Incident.objects.values_list("external_id", flat=True)) == event_ids
     assert not Incident.objects.filter(region=None).exists()
-    before = snapshot()
-    with CaptureQueriesContext(connection) as queries:
-        out, _err = run(SHARED_FILE)
-    assert counts(out) == (0, 0, len(event_ids), 0)
-    assert writes(queries.captured_queries) == []
-    assert snapshot() == before
+    assert_it_writes_nothing_again("import_acled", SHARED_FILE, (0, 0, len(event_ids), 0))

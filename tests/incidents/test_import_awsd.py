@@ -2,18 +2,15 @@
 
 import csv
 import datetime as dt
-import io
-import re
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from incidents.importers.base import date_label
 from incidents.models import (
     Actor,
     DatePrecision,
@@ -23,6 +20,7 @@ from incidents.models import (
     ReviewStatus,
     SharingLevel,
 )
+from tests.importing import assert_it_writes_nothing_again, counts, rewrite_csv, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -46,20 +44,7 @@ SAMPLE_REJECTIONS = [
 SAMPLE_IMPORTED = {str(n) for n in (*range(101, 115), 120, 122)}
 
 
-def run(path, **options):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_awsd", str(path), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def count(output, label):
-    match = re.search(rf"^{re.escape(label)}: (\d+)$", output, re.MULTILINE)
-    assert match, f"no {label!r} line in:\n{output}"
-    return int(match.group(1))
-
-
-def counts(output):
-    return tuple(count(output, label) for label in ("Created", "Updated", "Unchanged", "Rejected"))
+run = partial(run_import, "import_awsd")
 
 
 def incident(incident_id):
@@ -74,19 +59,6 @@ def actors_of(incident_id):
 
 def targets_of(incident_id):
     return set(incident(incident_id).target_types.values_list("slug", flat=True))
-
-
-def snapshot():
-    return (
-        list(Incident.objects.order_by("pk").values()),
-        list(IncidentActor.objects.order_by("pk").values()),
-        list(Incident.target_types.through.objects.order_by("pk").values()),
-        list(Actor.objects.order_by("pk").values()),
-    )
-
-
-def writes(queries):
-    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
 
 
 def test_it_imports_the_good_rows_as_published_public_incidents():
@@ -125,6 +97,19 @@ def test_a_missing_day_or_month_gives_the_first_of_the_period_and_its_precision(
     assert (incident("102").occurred_on, incident("102").date_precision) == (dt.date(2012, 4, 1), DatePrecision.MONTH)
     assert incident("102").title.endswith(", Apr 2012")
     assert (incident("103").occurred_on, incident("103").date_precision) == (dt.date(2014, 1, 1), DatePrecision.YEAR)
+
+
+@pytest.mark.parametrize(
+    ("precision", "label"),
+    [
+        (DatePrecision.DAY, "5 Sep 2012"),
+        (DatePrecision.WEEK, "week of 5 Sep 2012"),
+        (DatePrecision.MONTH, "Sep 2012"),
+        (DatePrecision.YEAR, "2012"),
+    ],
+)
+def test_a_title_gives_the_date_as_precisely_as_it_is_known(precision, label):
+    assert date_label(dt.date(2012, 9, 5), precision) == label
 
 
 @pytest.mark.parametrize(
@@ -187,15 +172,6 @@ def test_it_places_rows_by_region_name_or_coordinates_in_any_country():
     assert incident("113").latitude == Decimal("48.0159")
 
 
-def test_it_reports_bad_rows_with_their_physical_line_numbers_and_reasons():
-    out, _err = run(SAMPLE)
-
-    rejected = out.split("Rejected: 9\n", 1)[1].splitlines()
-    assert len(rejected) == len(SAMPLE_REJECTIONS)
-    for line, expected in zip(rejected, SAMPLE_REJECTIONS, strict=True):
-        assert line.strip().startswith(expected)
-
-
 def test_it_reads_a_latin1_export():
     out, _err = run(LATIN1)
 
@@ -212,26 +188,8 @@ def test_the_same_rows_in_utf8_and_latin1_are_the_same_incidents(tmp_path):
     utf8.write_text(LATIN1.read_bytes().decode("latin-1"), encoding="utf-8")
     out, _err = run(utf8)
     assert "(UTF-8)" in out
-    before = snapshot()
 
-    out, _err = run(LATIN1)
-
-    assert counts(out) == (0, 0, 3, 0)
-    assert snapshot() == before
-
-
-def test_running_it_twice_writes_nothing_the_second_time():
-    with CaptureQueriesContext(connection) as first:
-        run(SAMPLE)
-    assert writes(first.captured_queries)
-    before = snapshot()
-
-    with CaptureQueriesContext(connection) as queries:
-        out, _err = run(SAMPLE)
-
-    assert counts(out) == (0, 0, 16, 9)
-    assert writes(queries.captured_queries) == []
-    assert snapshot() == before
+    assert_it_writes_nothing_again("import_awsd", LATIN1, (0, 0, 3, 0))
 
 
 def test_a_corrected_row_updates_its_incident(tmp_path):
@@ -250,31 +208,8 @@ def test_a_corrected_row_updates_its_incident(tmp_path):
     assert (incident("105").killed, incident("105").injured) == (1, 1)
 
 
-def test_a_dry_run_reports_the_same_and_writes_nothing():
-    out, _err = run(SAMPLE, dry_run=True)
-
-    assert counts(out) == (16, 0, 0, 9)
-    assert "Dry run: nothing was written." in out
-    assert not Incident.objects.exists()
-    assert not Actor.objects.exists()
-
-
-def test_on_error_abort_writes_nothing():
-    with pytest.raises(CommandError) as excinfo:
-        run(SAMPLE, on_error="abort")
-
-    assert "9 rows have problems; with --on-error=abort nothing was written" in str(excinfo.value)
-    assert SAMPLE_REJECTIONS[0] in str(excinfo.value)
-    assert not Incident.objects.exists()
-
-
 def test_it_refuses_a_file_missing_columns_it_needs(tmp_path):
-    with SAMPLE.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    keep = [i for i, name in enumerate(rows[0]) if name not in ("Means of attack", "Total killed")]
-    path = tmp_path / "short.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([[row[i] for i in keep] for row in rows])
+    path = rewrite_csv(SAMPLE, tmp_path / "short.csv", drop=("Means of attack", "Total killed"))
 
     with pytest.raises(CommandError, match=r"missing column\(s\) total killed, means of attack\."):
         run(path)
@@ -292,9 +227,4 @@ def test_the_real_awsd_file_imports_and_again_changes_nothing():
     assert (created + rejected, updated, unchanged) == (len(rows), 0, 0)
     # Rows without a country code (Chechnya, Kashmir, blank) and Kosovo (XK) have no country of ours.
     assert rejected == sum(1 for row in rows if row["Country Code"] in ("", "XK"))
-    before = snapshot()
-    with CaptureQueriesContext(connection) as queries:
-        out, _err = run(SHARED_FILE)
-    assert counts(out) == (0, 0, created, rejected)
-    assert writes(queries.captured_queries) == []
-    assert snapshot() == before
+    assert_it_writes_nothing_again("import_awsd", SHARED_FILE, (0, 0, created, rejected))

@@ -4,7 +4,6 @@ actors, and (in development only) two demo NGOs whose users see what their shari
 import dataclasses
 import datetime as dt
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -35,11 +34,11 @@ from incidents.models import (
     SharingLevel,
 )
 from incidents.selectors import incidents_visible_to
+from tests.demo_text import copied_seed_runs, text_fields_left_out
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"
 OSAC, UNODC = demo_sources.OSAC_2024, demo_sources.UNODC_SAHEL
 DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
 
@@ -352,10 +351,6 @@ def _prose() -> list[str]:
     return texts
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower().replace("\u2019", "'"))
-
-
 def test_the_prose_list_covers_every_text_field_of_the_data():
     # Guards the copy check below: a new text field must be added to _prose().
     quoted = {"name", "key", "incident_type", "region_code", "place_name", "source", "sources", "kind"}
@@ -363,26 +358,9 @@ def test_the_prose_list_covers_every_text_field_of_the_data():
     quoted |= {"username", "password", "email", "slug", "time_zone", "role"}
     records: list[Any] = [*actors.ACTORS, *seed_incidents.INCIDENTS, *organisations.INCIDENTS]
     records += [*organisations.ORGANISATIONS, *organisations.ACCOUNTS, *organisations.MEMBERS]
-    prose = set(_prose())
-    for record in records:
-        for field in dataclasses.fields(record):
-            value = getattr(record, field.name)
-            if isinstance(value, str) and value and field.name not in quoted:
-                assert value in prose, (type(record).__name__, field.name)
+    assert text_fields_left_out(records, quoted, _prose()) == []
 
 
 @pytest.mark.shared_data
 def test_no_incident_demo_text_repeats_twelve_words_of_a_seed_document():
-    run = 12
-    seed_runs = set()
-    for path in SEEDS.glob("0*.txt"):
-        words = _words(path.read_text(encoding="utf-8"))
-        seed_runs |= {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
-    assert seed_runs
-    copied = []
-    for text in _prose():
-        words = _words(text)
-        copied += [
-            " ".join(words[i : i + run]) for i in range(len(words) - run + 1) if tuple(words[i : i + run]) in seed_runs
-        ]
-    assert copied == []
+    assert copied_seed_runs(_prose(), run=12) == []

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advisories.models import Country, Region
-from incidents.models import Incident, IncidentType, ReviewStatus, Role, SharingLevel, TargetType
+from incidents.models import Incident, ReviewStatus, Role, SharingLevel, TargetType
 from tests.factories import ActorFactory, IncidentFactory, MembershipFactory
+from tests.incidents.pages import incident_form
 
 pytestmark = pytest.mark.django_db
 
@@ -21,30 +22,22 @@ CREATE = reverse("incidents:create")
 
 def form_data(**changes: Any) -> dict[str, Any]:
     """What an officer types for a robbery near Sévaré; `changes` replace or add fields."""
-    data = {
-        "incident_type": IncidentType.objects.get(slug="armed-robbery").pk,
+    typed = {
         "title": "Staff vehicle robbed at a false checkpoint",
         "occurred_on": "2025-03-02",
         "occurred_at_time": "17:40",
-        "date_precision": "day",
-        "country": Country.objects.get(code="ML").pk,
-        "region": Region.objects.get(code="ML-5").pk,
         "place_name": "Sévaré",
         "latitude": "",
         "longitude": "",
         "location_precision": "near",
         "actors": [ActorFactory.create(name="Unidentified armed men").pk],
         "target_types": [TargetType.objects.get(slug="ngo-staff").pk],
-        "killed": "0",
         "injured": "2",
-        "abducted": "0",
-        "severity": "3",
         "description": "Four armed men stopped the vehicle and took phones, cash and a laptop.",
         "sources": "Driver's account",
         "sharing_level": "amber",
     }
-    data.update(changes)
-    return data
+    return incident_form("armed-robbery", "ML-5", **(typed | changes))
 
 
 def signed_in(user) -> Client:
@@ -191,6 +184,23 @@ def test_it_refuses_bad_input_with_a_message_and_keeps_what_was_typed(cast, chan
         assert "Four armed men stopped the vehicle and took phones, cash and a laptop.</textarea>" in html
     assert f'<option value="{data["actors"][0]}" selected>' in html
     assert 'value="3" id="id_severity_2" required checked' in html
+
+
+def test_the_error_summary_links_each_error_to_its_field_or_to_the_first_box_of_a_choice(cast):
+    data = form_data(title="", severity="9", sharing_level="", target_types=["0"])
+
+    response = signed_in(cast.officer_a).post(CREATE, data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<a href="#id_title">Title: This field is required.</a>' in html
+    for field in ("severity", "sharing_level", "target_types"):
+        assert f'<a href="#id_{field}_0">' in html and f'id="id_{field}_0"' in html
+    # The choices keep their legends, explanations and anchors.
+    assert '<fieldset class="choices explained" id="severity">' in html
+    assert '<fieldset class="choices explained" id="sharing-level">' in html
+    assert '<span class="note-inline">(Traffic Light Protocol)</span></legend>' in html
+    assert "Mass casualties, hostages" in html
 
 
 def test_a_ten_megabyte_description_gets_a_page_that_explains_it_and_nothing_is_written(cast):

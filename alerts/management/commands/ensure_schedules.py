@@ -28,7 +28,8 @@ class Command(BaseCommand):
                 Subscription.objects.active()
                 .filter(frequency__in=DIGEST_FREQUENCIES)
                 .values_list("time_zone", flat=True)
-            )
+            ),
+            key=str,
         )
         if not zones:
             self.stdout.write(_("No active daily or weekly subscriptions: no digest schedule needed."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from alerts import dispatch
-from alerts.models import DIGEST_FREQUENCIES, DeliveryStatus, DigestRun
+from alerts.models import DIGEST_FREQUENCIES, DeliveryStatus, DigestRun, time_zone_named
 
 
 def parse_moment(value: str) -> dt.datetime:
@@ -50,16 +49,17 @@ class Command(BaseCommand):
         moment = parse_moment(options["now"]) if options["now"] else None
         zones = dispatch.digest_time_zones(frequency=frequency)
         if options["time_zone"]:
-            if options["time_zone"] not in zoneinfo.available_timezones():
+            only = time_zone_named(options["time_zone"])
+            if only is None:
                 raise CommandError(_("%(zone)s is not a time zone name.") % {"zone": options["time_zone"]})
-            zones = [zone for zone in zones if zone == options["time_zone"]]
+            zones = [zone for zone in zones if zone == only]
         if not zones:
             self.stdout.write(_("No active %(frequency)s subscriptions: nothing to send.") % {"frequency": frequency})
             return
         for zone in zones:
             now = None
             if moment is not None:
-                now = moment if moment.tzinfo else moment.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+                now = moment if moment.tzinfo else moment.replace(tzinfo=zone)
             try:
                 run, planned_here = dispatch.digest_run_plan(frequency=frequency, time_zone=zone, now=now)
             except ValidationError as error:

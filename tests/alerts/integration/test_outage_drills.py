@@ -21,7 +21,6 @@ import datetime as dt
 import re
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,9 +35,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test import Client
 
-from advisories.models import Country, Region
-from incidents.models import Incident, IncidentType, Role, TargetType
-from tests.alerts.integration.conftest import WORKER_SETTINGS, Broker, CeleryWorkers, RedisServer, publishing_to
+from advisories.models import Country
+from incidents.models import Incident, Role
+from tests.alerts.integration.parts import WORKER_SETTINGS, Broker, CeleryWorkers, RedisServer, broker_at
+from tests.alerts.integration.submissions import Submission, api_submission, form_submission
 from tests.alerts.smtp_sink import SmtpSink
 from tests.environment import clean_environment, database_url, free_port
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -65,12 +65,8 @@ DRILL_SETTINGS = {
 @pytest.fixture
 def drill_broker(redis_server: RedisServer, integration_services: None) -> Iterator[Broker]:
     """This process's Celery app publishes to the drill's Redis (to queue the sweeper)."""
-    broker = Broker(redis_server.url)
-    try:
-        with publishing_to(redis_server.url):
-            yield broker
-    finally:
-        broker.redis.close()
+    with broker_at(redis_server.url) as broker:
+        yield broker
 
 
 # The stack ----------------------------------------------------------------------------
@@ -167,100 +163,7 @@ def officer(stack: Stack) -> Officer:
     return Officer(user=user, session=session, api=api)
 
 
-# Submitting during an outage ----------------------------------------------------------
-
-
-@dataclass
-class Attempt:
-    seconds: float
-    status: int | None  # None: no answer (the connection failed or timed out)
-    replayed: bool = False  # the answer said the incident had been saved by an earlier try
-
-
-@dataclass
-class Submission:
-    """One incident an officer means to log, and each time it was sent."""
-
-    title: str
-    via: str  # "form" or "api"
-    send: Callable[[], requests.Response]
-    attempts: list[Attempt] = field(default_factory=list)
-
-    def try_once(self) -> bool:
-        started = time.monotonic()
-        replayed = False
-        try:
-            response = self.send()
-            status: int | None = response.status_code
-            replayed = response.headers.get("Idempotent-Replayed") == "true" or "already logged" in response.text
-        except requests.RequestException:
-            status = None
-        self.attempts.append(Attempt(seconds=time.monotonic() - started, status=status, replayed=replayed))
-        return status is not None and status < 400
-
-    @property
-    def succeeded(self) -> bool:
-        return any(a.status is not None and a.status < 400 for a in self.attempts)
-
-
-def _form_submission(stack: Stack, officer: Officer, title: str) -> Submission:
-    """The form as the officer opened it before the outage: its CSRF token and submission key."""
-    page = officer.session.get(f"{stack.url}/incidents/new/", timeout=10)
-    assert page.status_code == 200, page.text[-2000:]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    key = re.search(r'name="submission_key" value="([^"]+)"', page.text)
-    assert token and key
-    data = {
-        "csrfmiddlewaretoken": token.group(1),
-        "submission_key": key.group(1),
-        "incident_type": IncidentType.objects.get(slug="armed-robbery").pk,
-        "title": title,
-        "occurred_on": "2026-11-20",
-        "date_precision": "day",
-        "country": Country.objects.get(code="ML").pk,
-        "region": Region.objects.get(code="ML-5").pk,
-        "place_name": "Sévaré",
-        "location_precision": "near",
-        "target_types": [TargetType.objects.get(slug="ngo-staff").pk],
-        "killed": "0",
-        "injured": "1",
-        "abducted": "0",
-        "severity": "3",
-        "sharing_level": "amber",
-    }
-
-    def send() -> requests.Response:
-        # Following the redirect, as a browser does: the incident's page says whether it was
-        # logged now or already.
-        return officer.session.post(
-            f"{stack.url}/incidents/new/",
-            data=data,
-            headers={"Referer": f"{stack.url}/incidents/new/"},
-            timeout=10,
-        )
-
-    return Submission(title=title, via="form", send=send)
-
-
-def _api_submission(stack: Stack, officer: Officer, title: str) -> Submission:
-    body: dict[str, Any] = {
-        "title": title,
-        "type": "armed-robbery",
-        "occurred_on": "2026-11-20",
-        "country": "ml",
-        "region": "ml-5",
-        "severity": 3,
-        "injured": 1,
-        "sharing_level": "amber",
-    }
-    key = f"drill-{uuid.uuid4().hex}"
-
-    def send() -> requests.Response:
-        return officer.api.post(
-            f"{stack.url}/api/v1/incidents/", json=body, headers={"Idempotency-Key": key}, timeout=10
-        )
-
-    return Submission(title=title, via="api", send=send)
+# Submitting during an outage (each incident's requests: submissions.py) ----------------
 
 
 @dataclass
@@ -277,8 +180,8 @@ class Drill:
         rounds = int(OUTAGE_SECONDS / SUBMIT_EVERY) + 2
         planned = [
             (
-                _form_submission(self.stack, self.officer, f"{name} drill, form {n}"),
-                _api_submission(self.stack, self.officer, f"{name} drill, API {n}"),
+                form_submission(self.stack.url, self.officer.session, f"{name} drill, form {n}"),
+                api_submission(self.stack.url, self.officer.api, f"{name} drill, API {n}"),
             )
             for n in range(rounds)
         ]

@@ -6,17 +6,16 @@ what is checked is what left Vigil: envelope recipients and the decoded message.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from advisories.models import Country, Region
 from alerts.dispatch import digest_run_start
-from incidents.models import IncidentType, ReviewStatus, Role, SharingLevel
-from incidents.services import IncidentFields, incident_publish, incident_submit
+from incidents.models import ReviewStatus, Role, SharingLevel
+from incidents.services import incident_publish, incident_submit
+from tests.alerts.makers import kidnapping
 from tests.alerts.smtp_sink import SmtpSink
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -94,15 +93,7 @@ def test_an_immediate_alert_reaches_only_those_the_sharing_level_allows(
 ):
     people = audience["people"]
     _subscribe_everyone(audience, subscribe, "immediate")
-    fields = IncidentFields(
-        title=TITLE,
-        incident_type=IncidentType.objects.get(slug="kidnapping"),
-        occurred_on=dt.date(2026, 11, 20),
-        country=Country.objects.get(code="ML"),
-        region=Region.objects.get(code="ML-5"),
-        severity=5,
-        sharing_level=level,
-    )
+    fields = kidnapping(TITLE, level)
 
     with django_capture_on_commit_callbacks(execute=True):
         incident = incident_submit(reporter=people.officer_a, organisation=people.org_a, data=fields)

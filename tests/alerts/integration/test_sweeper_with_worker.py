@@ -15,7 +15,7 @@ import time_machine
 from alerts.models import Delivery, DeliveryStatus, DigestRun
 from alerts.schedules import digest_schedules_ensure
 from alerts.tasks import deliveries_sweep, digest_start
-from tests.alerts.integration.conftest import WORKER_SETTINGS, Broker, _subscribe, publishing_to
+from tests.alerts.integration.parts import WORKER_SETTINGS, Broker, publishing_to, subscribe_to
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.integration
@@ -67,7 +67,7 @@ def test_a_digest_due_while_the_broker_was_down_is_sent_when_it_is_back(
         )
         # Subscribed two days ago, with news before 07:00 today; the digest of 07:00 today is due.
         with time_machine.travel(local_seven - dt.timedelta(days=2), tick=False):
-            _subscribe(email="late@example.net", frequency="daily", time_zone=zone)
+            subscribe_to(email="late@example.net", frequency="daily", time_zone=zone)
             digest_schedules_ensure(time_zones=[zone])
         with time_machine.travel(local_seven - dt.timedelta(hours=2), tick=False):
             IncidentFactory.create(title="Bridge closed after an attack")

@@ -12,11 +12,11 @@ from email.message import EmailMessage
 import pytest
 import time_machine
 
-from advisories.models import Region
 from alerts.models import Delivery, DeliveryStatus, DigestRun
 from alerts.tasks import digest_start
-from incidents.models import IncidentType, ReviewStatus
+from incidents.models import ReviewStatus
 from incidents.services import incident_publish
+from tests.alerts.makers import convoy_attack
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.integration
@@ -80,10 +80,6 @@ def test_a_daily_digest_reaches_each_subscriber_once_and_a_second_run_sends_noth
     assert DigestRun.objects.count() == 1
 
 
-def _type_in(category_slug: str) -> IncidentType:
-    return IncidentType.objects.filter(category__slug=category_slug).order_by("position")[0]
-
-
 def test_a_published_severe_incident_alerts_the_matching_subscriptions_within_a_minute(
     celery_worker, smtp_sink, celery_broker, people, subscribe, wait_for
 ):
@@ -99,13 +95,7 @@ def test_a_published_severe_incident_alerts_the_matching_subscriptions_within_a_
     subscribe(organisation=people.org_b, frequency="daily")
     subscribe(email="unconfirmed@example.net", confirmed=False)
     subscribe(email="ended@example.net", ended_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC), end_reason="unsubscribed")
-    incident = IncidentFactory.create(
-        title="Attack on a convoy near Sévaré",
-        incident_type=_type_in("terrorism"),
-        region=Region.objects.get(code="ML-5"),
-        severity=4,
-        status=ReviewStatus.VERIFIED,
-    )
+    incident = convoy_attack()
     expected = sorted(
         [
             people.officer_a.email,
@@ -151,3 +141,22 @@ def test_line_breaks_in_an_incident_title_cannot_add_headers_or_recipients(
     subject = str(received.message["Subject"])
     assert "\r" not in subject and "\n" not in subject
     assert "Attack Bcc: leak@example.org" in subject
+
+
+def test_a_traveler_s_confirmation_is_sent_by_the_worker_once_the_request_is_saved(
+    celery_worker, smtp_sink, celery_broker
+):
+    from advisories.models import Country
+    from alerts.models import Subscription
+    from alerts.services import SubscriptionFields, subscription_request
+
+    fields = SubscriptionFields(countries=[Country.objects.get(code="ML")], time_zone=BAMAKO)
+    subscription = subscription_request(email="Traveler@Example.net", data=fields)
+
+    [received] = smtp_sink.wait_for_messages(1, timeout=40)
+    celery_broker.wait_until_idle()
+    assert smtp_sink.recipients() == ["traveler@example.net"]
+    assert str(received.message["Subject"]) == "Confirm your Vigil alerts: Mali"
+    assert _parts(received.message) == ["text/plain", "text/html"]
+    assert "/alerts/confirm/" in received.message.get_body(("plain",)).get_content()
+    assert Subscription.objects.get(pk=subscription.pk).confirmation_sent_at is not None

@@ -1,120 +1,26 @@
-"""Import ACLED exports (Armed Conflict Location & Event Data, acleddata.com) as incidents.
-
-What is accepted:
-- The current column set, with or without actor2/assoc_actor_2/inter2, disorder_type,
-  civilian_targeting, tags, event_id_no_cnty or data_id; columns in any order and case.
-  Columns this importer needs are required (see REQUIRED_COLUMNS); others are ignored.
-- Monadic exports (one row per event, actor1 against actor2) and dyadic ones (one row per
-  actor, sharing the event_id_cnty): an event becomes ONE incident with all its actors.
-  The first row of an event gives its sides; an actor first named on a later row is on the
-  other side from the one it is named on there (a dyadic row puts its own actor in actor1).
-- Dates as ACLED writes them ("31 December 2018", "31-December-2018") and ISO ("2018-12-31").
-- inter codes as numbers (1-8) or as the names newer exports use ("State forces"...).
-
-What is refused: a file in the pre-2019 taxonomy (event types "Remote violence",
-"Riots/Protests", "Battle-No change of territory"...), which has no sub-event types to map;
-a file lacking a needed column. Both with a message that says what is wrong.
-
-How fields map: (event_type, sub_event_type) to the incident type marked `acled_default`;
-country by iso (numeric), iso3 or name; region by admin1 name, else by coordinates;
-geo_precision 1/2/3 to exact/near/region; time_precision 1/2/3 to day/week/month;
-fatalities to killed; notes to the description; source to sources (one per line);
-severity by `severity_for`. Actor roles: see `role_for`.
-"""
+"""Matching an ACLED export's rows to incidents: an event's rows become one incident, with
+its type, date, place, actors and their roles, or the reasons the event is rejected."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Country
+from config.importing.files import CsvRow, CsvTable
+from config.importing.report import Progress
 
-from ..models import DESCRIPTION_MAX_LENGTH, Actor, DatePrecision, IncidentActor, IncidentType, LocationPrecision
-from ..services import MAX_UTC_OFFSET
-from .base import (
-    CsvRow,
-    CsvTable,
-    FileRefused,
-    ImportAborted,
-    ImportReport,
-    OnError,
-    Progress,
-    fit,
-    no_progress,
-    parse_coordinates,
-    parse_count,
-    read_csv,
-    require_columns,
-    severity_for,
-)
-from .places import Places
-from .sync import ACTOR_NAME_MAX_LENGTH, ActorPart, Planned, incidents_sync
-
-SOURCE = "acled"
-
-VAC, BATTLES, EXPLOSIONS = "Violence against civilians", "Battles", "Explosions/Remote violence"
-STRATEGIC, PROTESTS, RIOTS = "Strategic developments", "Protests", "Riots"
-EVENT_TYPES = (BATTLES, EXPLOSIONS, VAC, PROTESTS, RIOTS, STRATEGIC)
-# Event types of the taxonomy ACLED replaced in 2019 ("Violence against civilians" is in both).
-OLD_EVENT_TYPES = frozenset(
-    {
-        "Battle-No change of territory",
-        "Battle-Government regains territory",
-        "Battle-Non-state actor overtakes territory",
-        "Remote violence",
-        "Riots/Protests",
-        "Strategic development",
-        "Headquarters or base established",
-        "Non-violent transfer of territory",
-    }
-)
-
-REQUIRED_COLUMNS: tuple[str | tuple[str, ...], ...] = (
-    "event_id_cnty",
-    "event_date",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "inter1",
-    ("iso", "iso3", "country"),
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-)
-# Older exports' names for the same columns.
-COLUMN_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
-# What describes the event itself: the rows of one event must agree on these.
-EVENT_COLUMNS = (
-    "event_date",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "iso",
-    "iso3",
-    "country",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "civilian_targeting",
-)
+from ...models import DESCRIPTION_MAX_LENGTH, Actor, DatePrecision, IncidentActor, IncidentType, LocationPrecision
+from ...services import MAX_UTC_OFFSET
+from ..base import ImportReport, date_label, fit, parse_coordinates, parse_count, severity_for
+from ..places import Places
+from ..sync import ACTOR_NAME_MAX_LENGTH, ActorPart, Planned
+from .reading import EVENT_COLUMNS, EVENT_TYPES, EXPLOSIONS, PROTESTS, RIOTS, STRATEGIC, VAC
 
 STATE, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS_, CIVILIANS, EXTERNAL = range(1, 9)
 INTER_NAMES = {
@@ -144,78 +50,40 @@ ACTOR_KINDS = {
 GEO_PRECISION = {"1": LocationPrecision.EXACT, "2": LocationPrecision.NEAR, "3": LocationPrecision.REGION}
 TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
 
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-MONTHS = {name.lower(): number for number, name in enumerate(MONTH_NAMES, 1)} | {
-    name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, 1)
-}
-MONTHS["sept"] = 9
-_ACLED_DATE = re.compile(r"(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+)?")
+# ACLED writes "31 December 2018"; exports have also had "31-Dec-2018" and "31 Sept. 2018".
+# strptime reads English month names: Python keeps the C locale for dates unless a program sets another.
+_DAY_MONTH_YEAR = ("%d %B %Y", "%d %b %Y")
 DATE_FORMATS = '"31 December 2018" or 2018-12-31'
 
 
-def what() -> str:
-    return _("an ACLED export")
-
-
-# Reading -------------------------------------------------------------------------------
-
-
-def read_table(path: Path) -> CsvTable:
-    table = read_csv(path, what=what())
-    renamed = [COLUMN_ALIASES.get(column, column) for column in table.columns]
-    if renamed != table.columns:
-        rows = [
-            CsvRow(row.line, {COLUMN_ALIASES.get(k, k): v for k, v in row.values.items()}, row.problem)
-            for row in table.rows
-        ]
-        table = CsvTable(path=table.path, encoding=table.encoding, columns=renamed, rows=rows)
-    old = sorted({row.get("event_type") for row in table.rows} & OLD_EVENT_TYPES)
-    hint = ""
-    if old or "sub_event_type" not in table.columns:
-        hint = _(
-            "ACLED changed its event types in 2019 and added sub-event types; %(found)s "
-            "Export the data again from ACLED: current exports use the event types %(current)s."
-        ) % {
-            "found": _("this file uses the old event types %(old)s.") % {"old": ", ".join(old)}
-            if old
-            else _("this file may be an export from before then."),
-            "current": ", ".join(EVENT_TYPES),
-        }
-    require_columns(table, REQUIRED_COLUMNS, what=what(), hint=hint)
-    if old:
-        raise FileRefused(
-            _("%(path)s is an ACLED export in the taxonomy used before 2019.") % {"path": path} + " " + hint
-        )
-    return table
-
-
 def parse_date(raw: str) -> dt.date | None:
-    if match := _ACLED_DATE.fullmatch(raw):
-        day, month_name, year = match.groups()
-        month = MONTHS.get(month_name.lower())
-        values = (int(year), month, int(day)) if month else None
-    elif match := _ISO_DATE.fullmatch(raw):
-        values = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    else:
+    """ACLED's date, or ISO 2018-12-31 with any time after it ignored; None if it is not a date."""
+    if raw[:4].isdigit():
+        return _iso_date(raw)
+    parts = raw.replace("-", " ").split(" ")
+    if len(parts) != 3:
         return None
-    if values is None:
+    day, month, year = parts
+    month = month.removesuffix(".")
+    if month.lower() == "sept":  # strptime knows only "Sep" and "September"
+        month = "Sep"
+    for date_format in _DAY_MONTH_YEAR:
+        try:
+            return dt.datetime.strptime(f"{day} {month} {year}", date_format).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def _iso_date(raw: str) -> dt.date | None:
+    """2018-12-31, perhaps followed by "T" or a space and a time, as a spreadsheet may save it."""
+    date, separator, time = raw[:10], raw[10:11], raw[11:]
+    if separator and (separator not in "T " or not time or time.strip("0123456789:.")):
+        return None
+    if date[4::3] != "--" or not date.replace("-", "").isdigit():
         return None
     try:
-        return dt.date(*values)
+        return dt.date.fromisoformat(date)
     except ValueError:
         return None
 
@@ -317,8 +185,6 @@ class AcledImport:
         return ""
 
     def _row_problem(self, row: CsvRow) -> str:
-        if any("\x00" in value for value in row.values.values()):
-            return _("contains a NUL character")
         if not row.get("actor1"):
             return _("actor1 is empty")
         for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
@@ -467,13 +333,7 @@ class AcledImport:
 
 
 def title(sub_event_type: str, location: str, occurred_on: dt.date, precision: str) -> str:
-    month = MONTH_NAMES[occurred_on.month - 1][:3]
-    labels: dict[str, str] = {
-        DatePrecision.DAY: f"{occurred_on.day} {month} {occurred_on.year}",
-        DatePrecision.WEEK: f"week of {occurred_on.day} {month} {occurred_on.year}",
-    }
-    when = labels.get(precision, f"{month} {occurred_on.year}")
-    return f"{sub_event_type} in {location or '?'}, {when}"
+    return f"{sub_event_type} in {location or '?'}, {date_label(occurred_on, precision)}"
 
 
 def target_types_for(event_type: str, civilian_targeting: str, sides: list[_Side], actors: list[ActorPart]) -> set[str]:
@@ -491,27 +351,9 @@ def target_types_for(event_type: str, civilian_targeting: str, sides: list[_Side
     return targets
 
 
-# Running -------------------------------------------------------------------------------
-
-
-def acled_import(
-    *,
-    path: Path,
-    dry_run: bool = False,
-    on_error: OnError = OnError.SKIP,
-    progress: Progress[Any] = no_progress,
-) -> ImportReport:
-    """Import an ACLED export. Raises FileRefused for a file that cannot be imported at all,
-    and ImportAborted (having written nothing) when `on_error` is abort and a row is bad."""
-    table = read_table(path)
-    report = ImportReport(path=path, encoding=table.encoding, rows=len(table.rows), dry_run=dry_run)
+def match_events(table: CsvTable, report: ImportReport, progress: Progress[Any]) -> list[Planned]:
+    """The incidents the file's good events describe; bad rows are rejected in the report."""
     importer = AcledImport(table, report)
     groups = importer.groups()
     planned = [plan for rows in progress(groups, len(groups), _("Reading events")) if (plan := importer.plan(rows))]
-    report.rejected.sort(key=lambda problem: problem.line)
-    if report.rejected and on_error == OnError.ABORT:
-        raise ImportAborted(report)
-    incidents_sync(
-        source=SOURCE, planned=importer.with_kinds(planned), report=report, dry_run=dry_run, progress=progress
-    )
-    return report
+    return importer.with_kinds(planned)

@@ -1,0 +1,37 @@
+"""Import ACLED exports (Armed Conflict Location & Event Data, acleddata.com) as incidents.
+
+What is accepted:
+- The current column set, with or without actor2/assoc_actor_2/inter2, disorder_type,
+  civilian_targeting, tags, event_id_no_cnty or data_id; columns in any order and case.
+  Columns this importer needs are required (see REQUIRED_COLUMNS); others are ignored.
+- Monadic exports (one row per event, actor1 against actor2) and dyadic ones (one row per
+  actor, sharing the event_id_cnty): an event becomes ONE incident with all its actors.
+  The first row of an event gives its sides; an actor first named on a later row is on the
+  other side from the one it is named on there (a dyadic row puts its own actor in actor1).
+- Dates as ACLED writes them ("31 December 2018", "31-December-2018") and ISO ("2018-12-31").
+- inter codes as numbers (1-8) or as the names newer exports use ("State forces"...).
+
+What is refused: a file in the pre-2019 taxonomy (event types "Remote violence",
+"Riots/Protests", "Battle-No change of territory"...), which has no sub-event types to map;
+a file lacking a needed column. Both with a message that says what is wrong.
+
+How fields map: (event_type, sub_event_type) to the incident type marked `acled_default`;
+country by iso (numeric), iso3 or name; region by admin1 name, else by coordinates;
+geo_precision 1/2/3 to exact/near/region; time_precision 1/2/3 to day/week/month;
+fatalities to killed; notes to the description; source to sources (one per line);
+severity by `severity_for`. Actor roles: see `role_for`.
+
+Reading is `reading.py`, matching rows to incidents `matching.py`, writing `..sync`.
+"""
+
+from __future__ import annotations
+
+from ..running import IncidentImporter
+from .matching import match_events
+from .reading import REQUIRED_COLUMNS, read_table
+
+SOURCE = "acled"
+
+__all__ = ("REQUIRED_COLUMNS", "SOURCE", "acled_import")
+
+acled_import = IncidentImporter(source=SOURCE, read=read_table, match=match_events)
