@@ -37,15 +37,21 @@ SEVERITY_CHOICES = [
 
 # The names the pages gave the dates before they took the API's: links made with them still work.
 ALIASES = {"date_from": "occurred_after", "date_to": "occurred_before"}
+# ISO 3166 codes, stored in capitals; the addresses and the API write them in lower case (ml, ml-bko).
+CODE_FILTERS = ("country", "region")
 
 
 def canonical_query(data: QueryDict) -> QueryDict:
-    """The query string with the old names of the filters replaced by their names."""
+    """The query string with the old names of the filters replaced by their names, and the
+    country and region codes in capitals, however they were typed."""
     query = data.copy()
     for old, new in ALIASES.items():
         values = query.pop(old, None)
         if values is not None and new not in query:
             query.setlist(new, values)
+    for name in CODE_FILTERS:
+        if name in query:
+            query.setlist(name, [value.strip().upper() for value in query.getlist(name)])
     return query
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.boundfield import BoundWidget
@@ -34,6 +34,9 @@ from .models import (
 )
 from .services import IncidentFields
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The severity scale, shown beside each choice so two officers mean the same by "3".
 SEVERITY_SCALE = [
     (1, _("1 · Minor"), _("Nobody hurt, little lost: a theft, a threat.")),
@@ -50,6 +53,18 @@ INCIDENT_FIELDS = tuple(field.name for field in dataclasses.fields(IncidentField
 # Five decimal places is about a metre: what the database keeps.
 COORDINATE_STEP = Decimal("0.00001")
 MAX_PEOPLE = 100_000
+
+
+def _people(label: StrOrPromise) -> forms.IntegerField:
+    """A number of people, empty when it is not known: 0 says that nobody was."""
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_PEOPLE,
+        required=False,
+        widget=forms.NumberInput(attrs={"placeholder": _("not known")}),
+        help_text=_("Leave empty if not known; 0 means nobody."),
+    )
 
 
 class IncidentForm(OrganisationChoiceMixin, ServiceForm):
@@ -119,9 +134,9 @@ class IncidentForm(OrganisationChoiceMixin, ServiceForm):
         help_text=_("Leave empty if unknown. Hold Ctrl (⌘ on a Mac) to pick several."),
     )
     target_types = several(_("Who was hit"), TargetType.objects.order_by("position", "name"))
-    killed = forms.IntegerField(label=_("Killed"), min_value=0, max_value=MAX_PEOPLE, initial=0)
-    injured = forms.IntegerField(label=_("Injured"), min_value=0, max_value=MAX_PEOPLE, initial=0)
-    abducted = forms.IntegerField(label=_("Abducted"), min_value=0, max_value=MAX_PEOPLE, initial=0)
+    killed = _people(_("Killed"))
+    injured = _people(_("Injured"))
+    abducted = _people(_("Abducted"))
     severity = forms.TypedChoiceField(
         label=_("Severity"),
         coerce=int,

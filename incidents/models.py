@@ -275,9 +275,10 @@ class Incident(TimeStamped):
         TargetType, blank=True, related_name="incidents", verbose_name=_("who was hit")
     )
     # Impact
-    killed = models.PositiveIntegerField(_("killed"), default=0)
-    injured = models.PositiveIntegerField(_("injured"), default=0)
-    abducted = models.PositiveIntegerField(_("abducted"), default=0)
+    # Empty when not known: "not stated" is not zero, and sums must not count it as none.
+    killed = models.PositiveIntegerField(_("killed"), null=True, blank=True, help_text=_("Empty when not known."))
+    injured = models.PositiveIntegerField(_("injured"), null=True, blank=True, help_text=_("Empty when not known."))
+    abducted = models.PositiveIntegerField(_("abducted"), null=True, blank=True, help_text=_("Empty when not known."))
     # Provenance
     sources = models.TextField(_("sources"), blank=True, help_text=_("Where this account comes from: one per line."))
     source_document = models.ForeignKey(
@@ -290,6 +291,12 @@ class Incident(TimeStamped):
     )
     external_source = models.CharField(_("external source"), max_length=20, blank=True)
     external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    # What an importer repaired in the source's row to import it, one sentence each
+    # ("latitude 15.343.726 read as 15.343726"), and the values it did not know, by field, in the
+    # source's own words ({"means of attack": "Detention/arrest"}): what was imported in their place
+    # is on the incident, what the source said stays readable.
+    import_repairs = models.JSONField(_("import repairs"), default=list, blank=True)
+    source_terms = models.JSONField(_("source's own terms"), default=dict, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

@@ -27,6 +27,7 @@ from advisories.geo import PointOutsideCountry, RegionLocator
 from advisories.models import Country, Region
 
 from .access import is_analyst, officer_organisations, viewer_for, visibility_filter
+from .local_time import latest_local_time
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     Actor,
@@ -62,9 +63,10 @@ class IncidentFields:
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     location_precision: str = LocationPrecision.EXACT
-    killed: int = 0
-    injured: int = 0
-    abducted: int = 0
+    # None: not known, which is not 0.
+    killed: int | None = None
+    injured: int | None = None
+    abducted: int | None = None
     description: str = ""
     sources: str = ""
     actors: Iterable[Actor] = field(default_factory=list)
@@ -99,16 +101,36 @@ def incident_clean(data: IncidentFields) -> IncidentFields:
         error("severity", _("Severity goes from 1 (minor) to 5 (critical)."))
     if data.sharing_level not in SharingLevel.values:
         error("sharing_level", _("Choose a sharing level: TLP:CLEAR, GREEN, AMBER, AMBER+STRICT or RED."))
-    latest = (timezone.now() + MAX_UTC_OFFSET).date()
-    if data.occurred_on > latest:
-        error("occurred_on", _("The date %(date)s is in the future.") % {"date": data.occurred_on.isoformat()})
+    _clean_when(data, error)
     for name in ("killed", "injured", "abducted"):
-        if getattr(data, name) < 0:
+        count = getattr(data, name)
+        if count is not None and count < 0:
             error(name, _("A number of people cannot be negative."))
     _clean_place(data, error)
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _clean_when(data: IncidentFields, error: Any) -> None:
+    """Refuse a date, or a time today, that has not come yet where the incident happened."""
+    now = timezone.now()
+    local_now = latest_local_time(data.country.code, now)
+    # A country of no known time zone is at most 14 hours ahead of UTC.
+    latest_day = local_now.date() if local_now else (now + MAX_UTC_OFFSET).date()
+    if data.occurred_on > latest_day:
+        error("occurred_on", _("The date %(date)s is in the future.") % {"date": data.occurred_on.isoformat()})
+    elif (
+        local_now
+        and data.occurred_on == latest_day
+        and data.occurred_at_time
+        and data.occurred_at_time > local_now.time()
+    ):
+        error(
+            "occurred_at_time",
+            _("It is %(now)s in %(country)s now: %(time)s today has not come yet.")
+            % {"now": f"{local_now:%H:%M}", "country": data.country.name, "time": f"{data.occurred_at_time:%H:%M}"},
+        )
 
 
 def _clean_place(data: IncidentFields, error: Any) -> None:
@@ -135,16 +157,27 @@ def _clean_place(data: IncidentFields, error: Any) -> None:
     if data.region is None and not has_lat:
         error("region", _("Pick the region, or give the coordinates so the region can be found from them."))
         return
-    if has_lat and data.region is None:
-        assert data.latitude is not None and data.longitude is not None
-        try:
-            data.region = RegionLocator(data.country).region_at(latitude=data.latitude, longitude=data.longitude)
-        except PointOutsideCountry:
-            error(
-                "latitude",
-                _("The point %(lat)s, %(lon)s is not in %(country)s; check the coordinates or the country.")
-                % {"lat": data.latitude, "lon": data.longitude, "country": data.country.name},
-            )
+    if not has_lat:
+        return
+    assert data.latitude is not None and data.longitude is not None
+    locator = RegionLocator(data.country)
+    try:
+        found = locator.region_at(latitude=data.latitude, longitude=data.longitude)
+    except PointOutsideCountry:
+        error(
+            "latitude",
+            _("The point %(lat)s, %(lon)s is not in %(country)s; check the coordinates or the country.")
+            % {"lat": data.latitude, "lon": data.longitude, "country": data.country.name},
+        )
+        return
+    if data.region is None:
+        data.region = found
+    elif found is not None and locator.is_near(data.region, latitude=data.latitude, longitude=data.longitude) is False:
+        error(
+            "region",
+            _("The point %(lat)s, %(lon)s is in %(found)s, not in %(region)s; check the coordinates or the region.")
+            % {"lat": data.latitude, "lon": data.longitude, "found": found.name, "region": data.region.name},
+        )
 
 
 def _require_officer(user: User, organisation: Organisation) -> None:

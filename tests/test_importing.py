@@ -207,6 +207,10 @@ class SampleCommand(ImportCommand):
         for item in progress(["A", "B", "C", "D"], 4, "Importing"):
             if item == "D":
                 report.reject(7, item, "odd")
+            if item in ("A", "B"):
+                report.repaired("coordinates with digit-group separators", *(["region alias"] if item == "A" else []))
+                report.met_unknown("means of attack", "Detention/arrest", "Other")
+        report.repaired()  # a row that needed no repair
         return report
 
     def heading(self, report):
@@ -224,13 +228,18 @@ def run_sample(outcome: Exception | None = None, stderr: io.StringIO | None = No
     return out.getvalue()
 
 
-def test_the_command_prints_a_summary_of_the_report():
+def test_the_command_prints_a_summary_of_the_report_with_its_repairs_and_unknown_values():
     assert run_sample().splitlines() == [
         "Read data.csv.",
         "Created: 1",
         "Updated: 1",
         "  B",
         "Unchanged: 2",
+        "Repaired: 2",
+        "  coordinates with digit-group separators: 2",
+        "  region alias: 1",
+        "Unknown means of attack (kept on the incident as the source wrote it):",
+        "  Detention/arrest, imported as Other: 2",
         "Rejected: 1",
         "  line 7 (D): odd",
     ]

@@ -138,7 +138,7 @@ def _adm1_geometries(spec: CountryBoundaries, index: NameIndex) -> dict[str, Bas
         if code is None:
             raise BoundaryDataError(
                 f"{spec.adm1_file}, feature {number} ({name or 'no name'}, {iso or 'no ISO code'}): "
-                f"matches no single region of {spec.country}; add its spelling to REGION_ALIASES."
+                f"matches no single region of {spec.country}; add its spelling to advisories/regions/aliases.csv."
             )
         if code in geometries:
             raise BoundaryDataError(f"{spec.adm1_file}: two features for region {code}.")

@@ -81,14 +81,29 @@ class ImportCommand(BaseCommand):
             raise CommandError("\n".join(lines)) from None
         self.stdout.write("\n".join(self.summary_lines(report)))
 
+    def repair_lines(self, report: ImportReport) -> list[str]:
+        """How many rows were repaired, by kind of repair, and the values the importer did not know."""
+        lines = [_("Repaired: %(count)s") % {"count": report.repaired_rows}]
+        lines += [f"  {_(kind)}: {count}" for kind, count in sorted(report.repairs.items())]
+        for field_name, values in sorted(report.unknown.items()):
+            lines.append(_("Unknown %(field)s (kept on the incident as the source wrote it):") % {"field": field_name})
+            lines += [
+                "  "
+                + _("%(value)s, imported as %(known)s: %(count)s") % {"value": value, "known": known, "count": count}
+                for (value, known), count in sorted(values.items())
+            ]
+        return lines
+
     def summary_lines(self, report: ImportReport) -> list[str]:
         lines = [
             self.heading(report),
+            *report.notes,
             _("Created: %(count)s") % {"count": len(report.created)},
             _("Updated: %(count)s") % {"count": len(report.updated)},
             *self.updated_lines(report),
             _("Unchanged: %(count)s") % {"count": len(report.unchanged)},
             *self.other_lines(report),
+            *self.repair_lines(report),
             _("Rejected: %(count)s") % {"count": len(report.rejected)},
             *(f"  {problem}" for problem in report.rejected),
         ]

@@ -3,6 +3,7 @@ import, a problem with one row, and the report of a run."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -70,9 +71,27 @@ class ImportReport:
     updated: list[Any] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
+    # How many rows each kind of repair touched ("coordinates written with digit-group separators").
+    repairs: Counter[str] = field(default_factory=Counter)
+    repaired_rows: int = 0
+    # The values the importer did not know, by field: (the source's value, what was imported in
+    # its place) -> how many rows, for an analyst to map.
+    unknown: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+    # What the summary says of the file as a whole ("Older column layout, without: actor type").
+    notes: list[str] = field(default_factory=list)
 
     def reject(self, line: int, subject: str, reason: str) -> None:
         self.rejected.append(Problem(line, subject, reason))
+
+    def repaired(self, *kinds: str) -> None:
+        """One row needed these kinds of repair to be imported: call it once per row repaired."""
+        if kinds:
+            self.repaired_rows += 1
+            self.repairs.update(set(kinds))
+
+    def met_unknown(self, field_name: str, value: str, imported_as: str) -> None:
+        """One row held `value`, which the importer does not know, in `field_name`; it was imported as `imported_as`."""
+        self.unknown.setdefault(field_name, Counter())[(value, imported_as)] += 1
 
     def stop_if_rejected(self, on_error: OnError) -> None:
         """With --on-error=abort, any bad row stops the import before it writes anything."""

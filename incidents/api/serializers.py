@@ -10,7 +10,7 @@ reporter and the review status are not fields a client can write.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -33,6 +33,9 @@ from ..models import (
     SharingLevel,
     TargetType,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Brief nested forms ----------------------------------------------------------------------
 
@@ -69,6 +72,21 @@ class IncidentActorBriefSerializer(serializers.ModelSerializer[IncidentActor]):
 
 # Incidents --------------------------------------------------------------------------------
 
+UNKNOWN_COUNT = _("null when not known, which is not 0.")
+
+
+def people_count(label: StrOrPromise, *, read_only: bool = False) -> serializers.IntegerField:
+    """A number of people; null when it is not known (0 says that nobody was)."""
+    if read_only:
+        return serializers.IntegerField(read_only=True, allow_null=True, help_text=f"{label}: {UNKNOWN_COUNT}")
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_PEOPLE,
+        required=False,
+        allow_null=True,
+        help_text=f"{label}: {UNKNOWN_COUNT}",
+    )
+
 
 class IncidentBriefSerializer(serializers.ModelSerializer[Incident]):
     """An incident in a list, and a feature's properties in GeoJSON."""
@@ -77,6 +95,9 @@ class IncidentBriefSerializer(serializers.ModelSerializer[Incident]):
     category = CategoryBriefSerializer(source="incident_type.category", read_only=True)
     country = CountryBriefSerializer(read_only=True)
     region = RegionBriefSerializer(read_only=True, allow_null=True)
+    killed = people_count(_("Killed"), read_only=True)
+    injured = people_count(_("Injured"), read_only=True)
+    abducted = people_count(_("Abducted"), read_only=True)
 
     class Meta:
         model = Incident
@@ -218,9 +239,9 @@ class IncidentWriteSerializer(serializers.Serializer[Incident]):
         no_such=_("There is no target type “{value}”."),
         each=_("Give each target type as its slug, a string."),
     )
-    killed = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
-    injured = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
-    abducted = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False)
+    killed = people_count(_("Killed"))
+    injured = people_count(_("Injured"))
+    abducted = people_count(_("Abducted"))
     severity = serializers.IntegerField(
         help_text=_("1 minor, 2 moderate, 3 serious, 4 severe, 5 critical (mass casualties or hostages).")
     )

@@ -40,10 +40,11 @@ class IncidentRecord:
     source: str  # the slug of the source document
     sources: str  # the line readers see: which document, which part of it
     occurred_at_time: dt.time | None = None
-    # Only the figures the document gives; 0 otherwise, and the description says "not stated".
-    killed: int = 0
-    injured: int = 0
-    abducted: int = 0
+    # Only the figures the document gives; None (not known) otherwise, and the description says
+    # "not stated".
+    killed: int | None = None
+    injured: int | None = None
+    abducted: int | None = None
     perpetrators: tuple[str, ...] = ()  # actor names
     targets: tuple[str, ...] = ()  # actor names hit by it
     involved: tuple[str, ...] = ()  # actor names otherwise part of it

@@ -9,8 +9,9 @@ document says:
   in doubt; `location_precision` is EXACT for a named site (a school, a hotel, an airport),
   NEAR for a town, COUNTRY when the document does not say where in Mali it happened (the
   region is then left empty). No seed document gives coordinates, so none are set.
-- Figures. killed, injured and abducted hold a document's figure or 0; a 0 that the document
-  does not vouch for is written "not stated" in the description.
+- Figures. killed, injured and abducted hold a document's figure, or nothing (not known) where
+  the document gives none, and the description then says "not stated". A 0 is written only
+  where the document vouches for it (the hostage rescue abducted nobody: it freed hostages).
 - Actors and who was hit: only where the document says so.
 - Severity, by one rule applied to what the document states (the organisations' demo
   incidents follow it too):
@@ -137,6 +138,7 @@ INCIDENTS: tuple[IncidentRecord, ...] = (
         region_code="",
         place_name="Border between Mali and Burkina Faso",
         location_precision=LocationPrecision.COUNTRY,
+        abducted=0,
         severity=3,
         involved=(actors.FRENCH_FORCES,),
         target_types=("foreigners",),

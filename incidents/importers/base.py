@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.importing import report
 
@@ -65,6 +66,52 @@ def parse_coordinates(latitude: str, longitude: str) -> tuple[Decimal | None, De
     return values[0], values[1], ""
 
 
+# A coordinate a spreadsheet wrote with digit-group separators ("15.343.726", "3,887,058",
+# "15 343 726") or a decimal comma ("15,343726"); the kinds of repair are translated when reported.
+_SEPARATED = re.compile(r"-?\d+(?:[.,'\u00a0\u202f ]\d+)+")
+_ONE_GROUP = re.compile(r"-?\d{1,3}\.\d{3}")
+DIGIT_GROUPS = gettext_noop("coordinates written with digit-group separators")
+DECIMAL_COMMA = gettext_noop("coordinates written with a decimal comma")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value a coordinate may stand for, and how it was read."""
+
+    value: Decimal
+    text: str  # the number read, before rounding
+    repair: str = ""  # the kind of repair, "" when the coordinate was written plainly
+
+
+def coordinate_readings(raw: str, limit: int, *, lost_zero: bool = False) -> list[Reading]:
+    """Every value in range that `raw` may stand for, when a coordinate of its row is unusable.
+
+    A number written with separators gives one value per place the decimal point may go (after
+    the first, second or third digit; with `lost_zero`, before the first too: the integer a
+    spreadsheet grouped had lost the leading "0.", 0.358216 written "358.216"). A plain number
+    gives itself if in range, and, when it has exactly three digits after its point, those values
+    too: a spreadsheet writes 3887 as "3.887" with the same separator. Anything else gives nothing.
+    """
+    plain = _NUMBER.fullmatch(raw)
+    readings = []
+    if plain and abs(Decimal(raw)) <= limit:
+        readings.append(Reading(Decimal(raw).quantize(COORDINATE_PLACES, rounding=ROUND_HALF_EVEN), raw))
+    if (plain and not _ONE_GROUP.fullmatch(raw)) or not _SEPARATED.fullmatch(raw):
+        return readings
+    sign = "-" if raw.startswith("-") else ""
+    separators = {char for char in raw.lstrip("-") if not char.isdigit()}
+    kind = DECIMAL_COMMA if separators == {","} and raw.count(",") == 1 else DIGIT_GROUPS
+    digits = "".join(char for char in raw if char.isdigit())
+    for whole in range(0 if lost_zero else 1, min(3, len(digits)) + 1):
+        if digits[0] == "0" and whole != 1:
+            continue
+        text = f"{sign}{digits[:whole] or '0'}.{digits[whole:]}".rstrip(".")
+        value = Decimal(text).quantize(COORDINATE_PLACES, rounding=ROUND_HALF_EVEN)
+        if abs(value) <= limit and all(reading.value != value for reading in readings):
+            readings.append(Reading(value, text, kind))
+    return readings
+
+
 def parse_count(raw: str, column: str, *, blank: int | None = None) -> tuple[int, str]:
     """A whole number of people, zero or more. `blank` is the value of an empty cell, if one is allowed."""
     if not raw and blank is not None:
@@ -75,18 +122,25 @@ def parse_count(raw: str, column: str, *, blank: int | None = None) -> tuple[int
     return int(text), ""
 
 
+def parse_known_count(raw: str, column: str) -> tuple[int | None, str]:
+    """A whole number of people, zero or more; None when the cell is blank (not known)."""
+    return (None, "") if not raw.strip() else parse_count(raw, column)
+
+
 def fit(text: str, length: int) -> str:
     """Shorten a generated label to a column's length, marking the cut."""
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def severity_for(*, default: int, killed: int, injured: int, abducted: int) -> int:
+def severity_for(*, default: int, killed: int | None, injured: int | None, abducted: int | None) -> int:
     """An imported incident's severity, 1-5, from its type and what it did to people.
 
     The rule: start from the incident type's default severity; anyone injured, killed or
     abducted makes it at least 3 (serious); anyone killed or abducted at least 4 (severe);
-    10 or more killed or abducted makes it 5 (critical: mass casualties or hostages).
+    10 or more killed or abducted makes it 5 (critical: mass casualties or hostages). A count
+    that is not known (None) raises nothing.
     """
+    killed, injured, abducted = killed or 0, injured or 0, abducted or 0
     severity = default
     if killed or injured or abducted:
         severity = max(severity, 3)

@@ -47,6 +47,8 @@ IMPORTED_FIELDS = (
     "injured",
     "abducted",
     "sources",
+    "import_repairs",
+    "source_terms",
 )
 ACTOR_NAME_MAX_LENGTH = Actor._meta.get_field("name").max_length or 200
 _CHUNK = 500
@@ -68,6 +70,11 @@ class Planned:
     values: dict[str, Any]
     actors: list[ActorPart] = field(default_factory=list)
     target_types: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        # What the importer repaired in the row, and the values it did not know in the source's words.
+        self.values.setdefault("import_repairs", [])
+        self.values.setdefault("source_terms", {})
 
 
 def _key(name: str) -> str:

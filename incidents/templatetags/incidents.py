@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region
 
+from ..casualties import casualty_text
 from ..models import DatePrecision, Incident
 from ..selectors import RECENT_PUBLIC_INCIDENTS, recent_public_incidents
 
@@ -54,6 +55,19 @@ def incident_date(incident: Incident) -> str:
     if incident.date_precision == DatePrecision.YEAR:
         return format_date(day, "Y")
     return format_date(day, "j M Y")
+
+
+@register.filter
+def casualties(incident: Incident) -> str:
+    """The toll as far as it is known: "70 killed, 3 injured, 0 abducted", "70 killed; injured and
+    abducted not known", "Killed, injured and abducted: not known". An unknown count is never a 0."""
+    return casualty_text(killed=incident.killed, injured=incident.injured, abducted=incident.abducted)
+
+
+@register.filter
+def has_known_casualties(incident: Incident) -> bool:
+    """Whether anyone is known to have been killed, injured or abducted."""
+    return any(count for count in (incident.killed, incident.injured, incident.abducted))
 
 
 @register.filter

@@ -26,6 +26,7 @@ from ..export import csv_lines
 from ..filters import IncidentFilter, canonical_query
 from ..models import Incident
 from ..selectors import incident_export_rows, incident_list_for
+from .editing import forbidden, problem_page
 
 PAGE_SIZE = 50
 
@@ -115,15 +116,20 @@ def incident_export(request: HttpRequest) -> HttpResponseBase:
     organisation_ids = None
     if request.GET.get("mine"):
         if not viewer.organisation_ids:
-            raise PermissionDenied(_("You are not a member of any organisation."))
+            return forbidden(request, _("You are not a member of any organisation."))
         organisation_ids = viewer.organisation_ids
     incidents = incident_list_for(viewer, organisation_ids=organisation_ids)
     filterset = IncidentFilter(request.GET, incidents, signed_in=request.user.is_authenticated)
     if not filterset.is_valid():
-        return HttpResponse(
-            _("The export was not made: %(errors)s") % {"errors": _error_text(filterset)},
+        return problem_page(
+            request,
+            title=_("The export was not made"),
+            message=_error_text(filterset),
+            advice=_(
+                "Change the filters and export again. Countries and regions are given by their ISO 3166 codes, "
+                "such as ml for Mali or ml-bko for Bamako; dates as YYYY-MM-DD."
+            ),
             status=400,
-            content_type="text/plain; charset=utf-8",
         )
     base_url = request.build_absolute_uri("/").rstrip("/")
     response = StreamingHttpResponse(

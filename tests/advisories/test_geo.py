@@ -23,7 +23,15 @@ from advisories.boundaries import (
     boundaries_load,
     country_boundaries,
 )
-from advisories.geo import BORDER_TOLERANCE_METRES, METRES_PER_DEGREE, PointOutsideCountry, RegionLocator, region_at
+from advisories.geo import (
+    BORDER_TOLERANCE_METRES,
+    METRES_PER_DEGREE,
+    PointOutsideCountry,
+    RegionLocator,
+    countries_at,
+    country_outline,
+    region_at,
+)
 from advisories.models import Country, Region, RegionBoundary
 from advisories.regions import RegionMatcher
 
@@ -163,6 +171,22 @@ def test_it_refuses_a_point_just_beyond_the_tolerance(locator):
 
     with pytest.raises(PointOutsideCountry):
         locator.region_at(latitude=latitude, longitude=longitude)
+
+
+def test_it_says_whether_a_point_is_in_a_named_region_or_within_the_tolerance_of_it(locator):
+    bamako = ACLED_TOWNS["Bamako"][:2]
+    just_outside, beyond = point_west_of_mali(300), point_west_of_mali(BORDER_TOLERANCE_METRES + 200)
+
+    assert locator.is_near(Region.objects.get(code="ML-BKO"), latitude=bamako[0], longitude=bamako[1]) is True
+    assert locator.is_near(Region.objects.get(code="ML-1"), latitude=bamako[0], longitude=bamako[1]) is False
+    assert locator.is_near(Region.objects.get(code="ML-1"), latitude=just_outside[0], longitude=just_outside[1]) is True
+    assert locator.is_near(Region.objects.get(code="ML-1"), latitude=beyond[0], longitude=beyond[1]) is False
+
+
+def test_it_says_nothing_about_a_region_without_a_boundary(locator):
+    latitude, longitude, _code = ACLED_TOWNS["Taoudenni"]
+
+    assert locator.is_near(Region.objects.get(code="ML-10"), latitude=latitude, longitude=longitude) is None
 
 
 def test_it_says_nothing_for_a_country_without_boundaries():
@@ -323,3 +347,49 @@ def test_coordinates_of_acled_events_agree_with_their_admin1(mali, locator):
     # Measured: 2,327 of 2,327 rows agree (Kouremalé, 850 m outside the outline, by the tolerance).
     assert len(rows) == 2327
     assert len(disagreements) <= 0.01 * len(rows), disagreements[:20]
+
+
+@pytest.mark.parametrize(
+    ("code", "latitude", "longitude"),
+    [
+        ("NE", 15.343726, 3.887058),  # Tillabéri
+        ("FR", 48.8566, 2.3522),  # France is "-99" in the Natural Earth file: matched by its alpha-3
+        ("NO", 59.9139, 10.7522),
+        ("SO", 9.56, 44.06),  # Hargeisa, in Natural Earth's Somaliland
+        ("TZ", -6.165, 39.202),  # Zanzibar: no 1:110m outline of its own, within the tolerance
+        ("SD", 15.5, 32.53),  # one of the two outlines invalid as published
+    ],
+)
+def test_a_country_outline_holds_its_points(code, latitude, longitude):
+    outline = country_outline(code)
+
+    assert outline is not None
+    assert outline.near(latitude=latitude, longitude=longitude) or outline.in_box(
+        latitude=latitude, longitude=longitude
+    )
+
+
+def test_a_country_outline_is_widened_for_coasts_but_not_to_other_countries():
+    niger = country_outline("NE")
+    assert niger is not None
+
+    assert not niger.near(latitude=1.5343726, longitude=3.887058)  # the Gulf of Guinea
+    assert not niger.near(latitude=15.343726, longitude=38.87058)  # Eritrea
+    assert not niger.in_box(latitude=15.343726, longitude=38.87058)
+
+
+def test_a_country_missing_from_the_world_file_has_no_outline():
+    assert country_outline("BH") is None  # Bahrain: too small for 1:110m
+
+
+def test_countries_at_gives_the_countries_whose_outline_holds_a_point():
+    assert countries_at(latitude=34.3753, longitude=73.4731) == ["PK"]  # Muzaffarabad
+    assert countries_at(latitude=0, longitude=-30) == []  # the Atlantic
+
+
+def test_the_box_of_a_country_across_the_antimeridian_holds_nothing():
+    russia = country_outline("RU")
+    assert russia is not None
+
+    assert russia.near(latitude=43.0, longitude=44.25)  # North Ossetia
+    assert not russia.in_box(latitude=43.0, longitude=4.425)  # the Gulf of Lion

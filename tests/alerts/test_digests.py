@@ -228,6 +228,17 @@ def test_script_in_an_incident_title_is_escaped_in_the_html_part(mailoutbox):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; at the market" in html
 
 
+def test_a_digest_gives_known_casualties_and_says_which_are_not_known(mailoutbox):
+    _traveler_subscription()
+    _incident_at(DURING, title="Ambush on the Ségou road", killed=3, injured=None, abducted=None)
+
+    run_digest(frequency="daily", time_zone="Africa/Bamako", now=RUN_AT)
+
+    (message,) = mailoutbox
+    assert "· 3 killed; injured and abducted not known" in message.body
+    assert "· 3 killed; injured and abducted not known" in message.alternatives[0][0]
+
+
 def test_send_digests_runs_every_time_zone_and_says_when_a_period_was_already_sent(mailoutbox, capsys):
     _traveler_subscription("bamako@example.net")
     _traveler_subscription("london@example.net", time_zone="Europe/London")

@@ -199,3 +199,30 @@ def test_a_title_is_plain_text_in_the_subject_and_escaped_in_the_html(
     assert "Fuel & food <convoy> stopped" in message.body
     assert "Fuel &amp; food &lt;convoy&gt; stopped" in html
     assert "<convoy>" not in html
+
+
+def test_an_alert_gives_the_known_casualties_and_says_which_are_not_known(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    *_, analyst = people
+    subscribe(email="mali@example.net")
+    incident = IncidentFactory.create(title="Attack", killed=4, injured=None, abducted=0, status=ReviewStatus.VERIFIED)
+
+    _publish(incident, analyst, django_capture_on_commit_callbacks)
+
+    (message,) = mailoutbox
+    [(html, _mimetype)] = message.alternatives
+    assert "Casualties: 4 killed, 0 abducted; injured not known" in message.body
+    assert "<td>4 killed, 0 abducted; injured not known</td>" in html
+    assert "None" not in message.body
+
+
+def test_an_alert_of_no_known_casualties_names_none(people, mailoutbox, django_capture_on_commit_callbacks):
+    *_, analyst = people
+    subscribe(email="mali@example.net")
+    incident = IncidentFactory.create(title="Attack", status=ReviewStatus.VERIFIED)
+
+    _publish(incident, analyst, django_capture_on_commit_callbacks)
+
+    (message,) = mailoutbox
+    assert "Casualties" not in message.body and " 0 killed" not in message.body

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -55,6 +56,64 @@ def test_the_region_is_found_from_the_coordinates_when_left_out(cast):
     assert incident.region is not None and incident.region.code == "ML-5"
     # Kept to five decimal places (about a metre), as the form keeps them.
     assert (incident.latitude, incident.longitude) == (Decimal("14.49361"), Decimal("-4.19821"))
+
+
+def test_coordinates_in_the_region_named_are_accepted(cast):
+    response = post(cast.officer_a, payload(region="ml-bko", latitude=12.65, longitude=-8.0))
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["region"] == {"code": "ML-BKO", "name": "Bamako"}
+
+
+def test_a_count_not_known_is_null_both_ways_and_a_zero_stays_zero(cast):
+    response = post(cast.officer_a, payload(killed=None, injured=0, abducted=None))
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["killed"], body["injured"], body["abducted"]) == (None, 0, None)
+    incident = Incident.objects.get(pk=body["id"])
+    assert (incident.killed, incident.injured, incident.abducted) == (None, 0, None)
+    read = client_of(cast.officer_a).get(detail(incident)).json()
+    assert (read["killed"], read["injured"], read["abducted"]) == (None, 0, None)
+
+
+def test_a_count_left_out_of_a_new_incident_is_not_known(cast):
+    data = payload()
+    del data["killed"], data["abducted"]
+
+    body = post(cast.officer_a, data).json()
+
+    assert (body["killed"], body["injured"], body["abducted"]) == (None, 2, None)
+
+
+def test_a_patch_keeps_the_counts_it_does_not_name_and_can_make_one_not_known(cast):
+    incident = Incident.objects.get(pk=post(cast.officer_a, payload(killed=1, injured=2, abducted=None)).json()["id"])
+    client = client_of(cast.officer_a)
+
+    assert client.patch(detail(incident), {"abducted": 3}, format="json").status_code == 200
+    incident.refresh_from_db()
+    assert (incident.killed, incident.injured, incident.abducted) == (1, 2, 3)
+    assert client.patch(detail(incident), {"injured": None}, format="json").status_code == 200
+    incident.refresh_from_db()
+    assert (incident.killed, incident.injured, incident.abducted) == (1, None, 3)
+
+
+def test_the_schema_says_a_null_count_is_not_known(cast):
+    response = client_of().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    schemas = response.json()["components"]["schemas"]
+    for name in ("IncidentBrief", "IncidentDetail", "IncidentCreateRequest", "PatchedIncidentWriteRequest"):
+        killed = schemas[name]["properties"]["killed"]
+        assert killed.get("nullable") is True, (name, killed)
+        assert "null when not known, which is not 0." in killed["description"], (name, killed)
+
+
+@time_machine.travel(dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC), tick=False)
+def test_a_time_later_today_in_the_incidents_country_is_refused(cast):
+    response = post(cast.officer_a, payload(occurred_on="2026-03-01", occurred_at_time="10:15"))
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["occurred_at_time"] == ["It is 09:30 in Mali now: 10:15 today has not come yet."]
 
 
 def test_organisation_reporter_and_review_status_cannot_be_chosen_by_the_client(cast):
@@ -144,6 +203,16 @@ REFUSALS = {
         "is in the future.",
     ),
     "a region of another country": ({"region": "ne-1"}, "region", "is not a region of Mali."),
+    "Paris' coordinates with region Kayes": (
+        {"region": "ml-1", "latitude": 48.8566, "longitude": 2.3522},
+        "latitude",
+        "The point 48.85660, 2.35220 is not in Mali; check the coordinates or the country.",
+    ),
+    "Bamako's coordinates with region Kayes": (
+        {"region": "ml-1", "latitude": 12.65, "longitude": -8.0},
+        "region",
+        "The point 12.65000, -8.00000 is in Bamako, not in Kayes; check the coordinates or the region.",
+    ),
     "a point outside the country": (
         {"region": None, "latitude": 48.8566, "longitude": 2.3522},
         "latitude",

@@ -18,6 +18,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from advisories.models import Region
 from incidents.models import Incident, ReviewStatus, SharingLevel
 from incidents.selectors import incidents_visible_to
 from tests.factories import IncidentFactory
@@ -60,9 +61,8 @@ def of_a(cast, level: str, status: str = ReviewStatus.SUBMITTED, **fields: Any) 
         reporter=cast.manager_a,
         sharing_level=level,
         status=status,
-        latitude=Decimal("12.65"),
-        longitude=Decimal("-8.0"),
-        **fields,
+        **{"latitude": Decimal("14.5"), "longitude": Decimal("-4.2"), "region": Region.objects.get(code="ML-5")}
+        | fields,
     )
 
 

@@ -182,6 +182,7 @@ def make_world(cast: SimpleNamespace, level: str) -> World:
         status=ReviewStatus.SUBMITTED,
         latitude="14.5",
         longitude="-4.2",
+        region=Region.objects.get(code="ML-5"),
     )
     mali = Country.objects.get(code="ML")
     subscription = subscription_create(

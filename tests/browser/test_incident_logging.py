@@ -49,6 +49,8 @@ def test_an_officer_logs_an_incident_without_javascript(officer, live_server, br
     page.get_by_label("Place", exact=True).fill("Sévaré")
     page.get_by_label("Who did it").select_option(label="Unidentified armed men")
     page.get_by_label("NGO staff").check()
+    # Killed and abducted are left empty: not known, which the detail page says.
+    expect(page.get_by_label("Killed", exact=True)).to_have_value("")
     page.get_by_label("Injured").fill("2")
     page.get_by_label("3 · Serious").check()
     page.get_by_label("Description").fill("Four armed men stopped the vehicle and took phones and cash.")
@@ -64,6 +66,7 @@ def test_an_officer_logs_an_incident_without_javascript(officer, live_server, br
     expect(page.get_by_role("status")).to_have_text("Incident logged. An analyst will review it.")
     expect(page.get_by_text("TLP:AMBER: The reporting organisation and its partner organisations.")).to_be_visible()
     expect(page.get_by_text("Sévaré, Mopti, Mali")).to_be_visible()
+    expect(page.get_by_text("2 injured; killed and abducted not known")).to_be_visible()
     assert page.locator("script").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=screenshots / "incident-detail-phone.png", full_page=True)

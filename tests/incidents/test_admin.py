@@ -102,6 +102,22 @@ def test_an_incident_added_in_the_admin_with_coordinates_gets_its_region(superus
     assert Incident.objects.get().region == Region.objects.get(code="ML-4")
 
 
+def test_a_count_left_empty_in_the_admin_is_not_known(superuser_client):
+    response = superuser_client.post(_url(Incident, "add"), _incident_post(killed="", injured="1", abducted=""))
+
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert (incident.killed, incident.injured, incident.abducted) == (None, 1, None)
+
+
+def test_the_admin_refuses_coordinates_outside_the_region_named(superuser_client):
+    response = superuser_client.post(_url(Incident, "add"), _incident_post(latitude="12.65", longitude="-8.0"))
+
+    assert response.status_code == 200
+    assert "is in Bamako, not in Ségou" in response.content.decode()
+    assert not Incident.objects.exists()
+
+
 def test_admin_actions_publish_through_the_service(superuser_client):
     submitted = IncidentFactory.create(status=ReviewStatus.SUBMITTED, sharing_level=SharingLevel.CLEAR)
     published = IncidentFactory.create(status=ReviewStatus.PUBLISHED, sharing_level=SharingLevel.CLEAR)

@@ -138,10 +138,46 @@ def test_an_invalid_filter_refuses_the_export_with_a_message(client, db):
     response = client.get("/incidents/export.csv?occurred_after=2024-02-30&severity_min=high")
 
     assert response.status_code == 400
+    assert response["Content-Type"] == "text/html; charset=utf-8"
     message = response.content.decode()
-    assert "The export was not made:" in message
+    assert "<h1>The export was not made</h1>" in message
     assert "From: Enter a valid date." in message
     assert "Severity: Select a valid choice. high is not one of the available choices." in message
+    assert "ISO 3166 codes, such as ml for Mali or ml-bko for Bamako" in message
+
+
+def test_the_export_of_my_organisation_refused_says_why_on_the_same_kind_of_page(client, cast):
+    client.force_login(cast.outsider)
+
+    response = client.get("/incidents/export.csv?mine=1")
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "You are not a member of any organisation." in response.content.decode()
+
+
+def test_the_export_takes_country_and_region_codes_in_lower_case(client, db):
+    IncidentFactory.create(title="In Gao", region=Region.objects.get(code="ML-7"))
+    IncidentFactory.create(title="In Bamako", region=Region.objects.get(code="ML-BKO"))
+
+    assert sorted(row["title"] for row in export(client, "?country=ml")) == ["In Bamako", "In Gao"]
+    assert [row["title"] for row in export(client, "?region=ml-bko")] == ["In Bamako"]
+    assert [row["title"] for row in export(client, "?country=Ml&region=ml-7")] == ["In Gao"]
+
+
+def test_the_export_refuses_a_country_that_does_not_exist_with_a_message(client, db):
+    response = client.get("/incidents/export.csv?country=zz")
+
+    assert response.status_code == 400
+    assert "Country: Select a valid choice." in response.content.decode()
+
+
+def test_an_unknown_count_is_an_empty_cell_and_a_zero_stays_zero(client, db):
+    IncidentFactory.create(title="Partly known", killed=0, injured=None, abducted=2)
+
+    [row] = export(client)
+
+    assert (row["killed"], row["injured"], row["abducted"]) == ("0", "", "2")
 
 
 # --- Spreadsheet safety --------------------------------------------------------------------

@@ -42,11 +42,10 @@ SAMPLE_REJECTIONS = [
     "line 18 (MLI9009): event_date '31 Febuary 2018' is not a date",
     "line 19 (MLI9010): latitude 95.1000 is out of range",
     "line 20 (MLI9010): latitude 95.1000 is out of range",
-    "line 21 (MLI9011): event_type 'Battels' is not one of ACLED's event types",
     "line 28 (MLI9015): the rows of this event disagree on fatalities (line 28: '4'; line 29: '5')",
     "line 29 (MLI9015): the rows of this event disagree on fatalities",
 ]
-SAMPLE_EVENTS = {f"MLI{9000 + n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14)}
+SAMPLE_EVENTS = {f"MLI{9000 + n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14)}
 
 
 run = partial(run_import, "import_acled")
@@ -67,7 +66,7 @@ def targets_of(event_id):
 def test_it_imports_each_event_once_as_a_published_public_incident():
     out, _err = run(DYADIC)
 
-    assert counts(out) == (11, 0, 0, 6)
+    assert counts(out) == (12, 0, 0, 5)
     assert "Read 26 rows" in out
     assert set(Incident.objects.values_list("external_id", flat=True)) == SAMPLE_EVENTS
     assert set(Incident.objects.values_list("external_source", "status", "sharing_level")) == {
@@ -87,7 +86,8 @@ def test_it_maps_an_events_fields():
     assert (clash.country.code, clash.region.code, clash.place_name) == ("ML", "ML-5", "Sofara")
     assert (clash.latitude, clash.longitude) == (Decimal("14.0106"), Decimal("-4.2469"))
     assert clash.location_precision == LocationPrecision.NEAR
-    assert (clash.killed, clash.injured, clash.abducted, clash.severity) == (2, 0, 0, 4)
+    # ACLED counts the dead only: how many were injured or abducted is not known.
+    assert (clash.killed, clash.injured, clash.abducted, clash.severity) == (2, None, None, 4)
     assert clash.description.startswith("On December 30, presumed Katiba Macina militants")
     assert clash.sources == "PANAPRESS\nAMAP\nACLED MLI9001"
 
@@ -213,7 +213,7 @@ def test_a_changed_event_is_updated_in_what_changed_only(tmp_path):
 
     out, _err = run(rewrite_csv(DYADIC, tmp_path / "changed.csv", change))
 
-    assert counts(out) == (0, 1, 10, 6)
+    assert counts(out) == (0, 1, 11, 5)
     assert "  MLI9001: killed, actors" in out
     clash = incident("MLI9001")
     assert clash.killed == 5
@@ -227,7 +227,7 @@ def test_a_re_import_leaves_an_analysts_retraction_alone():
 
     out, _err = run(DYADIC)
 
-    assert count(out, "Unchanged") == 11
+    assert count(out, "Unchanged") == 12
     assert incident("MLI9002").status == ReviewStatus.RETRACTED
 
 
@@ -292,30 +292,27 @@ def test_it_accepts_an_export_without_the_optional_columns(tmp_path):
 
     out, _err = run(path)
 
-    assert counts(out) == (11, 0, 0, 6)
+    assert counts(out) == (12, 0, 0, 5)
 
 
-def test_it_refuses_an_export_in_the_pre_2019_taxonomy():
+def test_it_imports_an_export_in_the_pre_2019_taxonomy_in_the_current_one():
+    out, _err = run(OLD_TAXONOMY)
+
+    assert counts(out) == (4, 0, 0, 0)
+    assert incident("MLI801").incident_type.slug == "armed-clash"
+    assert incident("MLI802").incident_type.slug == "explosive-ied"
+    assert incident("MLI803").incident_type.slug == "peaceful-protest"
+    assert incident("MLI804").incident_type.slug == "armed-attack"
+    assert "  legacy ACLED event type mapped: 4" in out
+
+
+def test_it_refuses_an_export_without_sub_event_types_in_the_current_taxonomy(tmp_path):
     with pytest.raises(CommandError) as excinfo:
-        run(OLD_TAXONOMY)
+        run(rewrite_csv(CURRENT, tmp_path / "no_sub_event_type.csv", drop=("sub_event_type",)))
 
     message = str(excinfo.value)
     assert "missing column(s) sub_event_type" in message
-    assert "old event types Battle-No change of territory, Remote violence, Riots/Protests" in message
-    assert not Incident.objects.exists()
-
-
-def test_it_refuses_old_event_types_even_under_the_current_columns(tmp_path):
-    def change(row):
-        if row["event_id_cnty"] == "MLI9105":
-            row["event_type"] = "Remote violence"
-        return row
-
-    with pytest.raises(CommandError) as excinfo:
-        run(rewrite_csv(CURRENT, tmp_path / "mixed.csv", change))
-
-    assert "in the taxonomy used before 2019" in str(excinfo.value)
-    assert "old event types Remote violence" in str(excinfo.value)
+    assert "uses event types of the current taxonomy; those of that time are Battle-Government" in message
     assert not Incident.objects.exists()
 
 
@@ -334,7 +331,6 @@ def test_it_refuses_a_file_missing_columns_it_needs(tmp_path):
         ({"longitude": ""}, "give both latitude and longitude, or neither"),
         ({"latitude": "", "longitude": ""}, "latitude and longitude are empty"),
         ({"latitude": "13.5", "longitude": "2.1", "admin1": ""}, "the point 13.50000, 2.10000 is not in Mali"),
-        ({"sub_event_type": "Armed robbery"}, "sub_event_type 'Armed robbery' is not an ACLED sub-event type"),
         ({"fatalities": "several"}, "fatalities 'several' is not a whole number"),
         ({"geo_precision": "4"}, "geo_precision '4' is not 1, 2 or 3"),
         ({"notes": "x" * 10_000_000}, "notes are 10,000,000 characters long"),

@@ -33,15 +33,15 @@ SHARED_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "awsd" / "aws
 SAMPLE_REJECTIONS = [
     "line 16 (115): latitude 95.0000 is out of range: it goes from -90 to 90",
     "line 17 (116): country code 'XK' is not a country in our table",
-    "line 18 (117): no Country Code, and 'Chechnya' is not a country in our table",
     "line 19 (118): 2010-2-31 is not a date",
-    "line 20 (119): Means of attack 'Poisoning' is not one this importer knows",
-    "line 22 (121): 'Atlantis' is not a region of Kenya, and the row has no coordinates",
     "line 25 (123): the point 13.50000, 2.10000 is not in Mali",
     "line 26 (124): the date 2099-01-01 is in the future",
     "line 27 (101): Incident ID 101 is also on line 2",
 ]
-SAMPLE_IMPORTED = {str(n) for n in (*range(101, 115), 120, 122)}
+# 117 names Chechnya as its country, read as Russia; 119 has a means of attack the importer does
+# not know, 121 a region that does not exist: both are imported (as "other", and at country
+# level), keeping the source's word.
+SAMPLE_IMPORTED = {str(n) for n in (*range(101, 115), 117, 119, 120, 121, 122)}
 
 
 run = partial(run_import, "import_awsd")
@@ -64,7 +64,7 @@ def targets_of(incident_id):
 def test_it_imports_the_good_rows_as_published_public_incidents():
     out, _err = run(SAMPLE)
 
-    assert counts(out) == (16, 0, 0, 9)
+    assert counts(out) == (19, 0, 0, 6)
     assert "Read 25 rows" in out
     assert set(Incident.objects.values_list("external_id", flat=True)) == SAMPLE_IMPORTED
     assert set(Incident.objects.values_list("external_source", "status", "sharing_level")) == {
@@ -203,7 +203,7 @@ def test_a_corrected_row_updates_its_incident(tmp_path):
 
     out, _err = run(path)
 
-    assert counts(out) == (0, 1, 15, 9)
+    assert counts(out) == (0, 1, 18, 6)
     assert "  105: killed, injured" in out
     assert (incident("105").killed, incident("105").injured) == (1, 1)
 
@@ -225,6 +225,27 @@ def test_the_real_awsd_file_imports_and_again_changes_nothing():
 
     created, updated, unchanged, rejected = counts(out)
     assert (created + rejected, updated, unchanged) == (len(rows), 0, 0)
-    # Rows without a country code (Chechnya, Kashmir, blank) and Kosovo (XK) have no country of ours.
-    assert rejected == sum(1 for row in rows if row["Country Code"] in ("", "XK"))
+    # Kosovo (XK) and rows with neither country nor coordinates have no country of ours; Chechnya
+    # is read as Russia, Kashmir by its coordinates.
+    assert rejected == sum(1 for row in rows if row["Country Code"] == "XK" or not (row["Country"] or row["Latitude"]))
+    assert "  a territory named as the country: 26\n" in out
     assert_it_writes_nothing_again("import_awsd", SHARED_FILE, (0, 0, created, rejected))
+
+
+def test_an_unknown_means_of_attack_or_region_keeps_the_incident_and_the_source_s_word():
+    run(SAMPLE)
+
+    assert (incident("119").incident_type.slug, incident("119").source_terms) == (
+        "other",
+        {"Means of attack": "Poisoning"},
+    )
+    assert (incident("121").region, incident("121").location_precision) == (None, LocationPrecision.COUNTRY)
+    assert incident("121").source_terms == {"Region": "Atlantis"}
+
+
+def test_a_territory_named_as_the_country_is_read_as_its_country_and_region():
+    run(SAMPLE)
+
+    chechnya = incident("117")
+    assert (chechnya.country.code, chechnya.region.code) == ("RU", "RU-CE")
+    assert chechnya.import_repairs == ["country Chechnya read as Russian Federation"]

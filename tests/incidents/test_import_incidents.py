@@ -19,8 +19,8 @@ pytestmark = [
     pytest.mark.parametrize(
         ("command", "path", "created", "rejections"),
         [
-            pytest.param("import_acled", DYADIC, 11, ACLED_REJECTIONS, id="acled"),
-            pytest.param("import_awsd", SAMPLE, 16, AWSD_REJECTIONS, id="awsd"),
+            pytest.param("import_acled", DYADIC, 12, ACLED_REJECTIONS, id="acled"),
+            pytest.param("import_awsd", SAMPLE, 19, AWSD_REJECTIONS, id="awsd"),
         ],
     ),
 ]

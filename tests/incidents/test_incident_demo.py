@@ -42,20 +42,22 @@ ROOT = Path(__file__).resolve().parents[2]
 OSAC, UNODC = demo_sources.OSAC_2024, demo_sources.UNODC_SAHEL
 DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
 
-# external id -> (date, precision, region code or None, source slug, killed, abducted)
+# external id -> (date, precision, region code or None, source slug, killed, injured, abducted);
+# N: the document gives no figure, so the count is not known.
+N = None
 SEED_INCIDENTS = {
-    "osac-2024-09-17-bamako-faladie-air-base-101": (dt.date(2024, 9, 17), DAY, "ML-BKO", OSAC, 70, 0),
-    "osac-2022-05-koutiala-italian-family": (dt.date(2022, 5, 1), MONTH, "ML-3", OSAC, 0, 3),
-    "osac-2021-05-gao-french-journalist": (dt.date(2021, 5, 1), MONTH, "ML-7", OSAC, 0, 1),
-    "osac-2022-11-bamako-german-priest": (dt.date(2022, 11, 1), MONTH, "ML-BKO", OSAC, 0, 1),
-    "osac-2019-05-border-hostage-rescue": (dt.date(2019, 5, 1), MONTH, None, OSAC, 0, 0),
-    "osac-2018-timbuktu-un-camp-vbied": (dt.date(2018, 1, 1), YEAR, "ML-6", OSAC, 0, 0),
-    "osac-2015-bamako-radisson-blu": (dt.date(2015, 1, 1), YEAR, "ML-BKO", OSAC, 0, 0),
-    "unodc-2018-02-28-bamako-airport-methamphetamine": (dt.date(2018, 2, 28), DAY, "ML-BKO", UNODC, 0, 0),
-    "unodc-2018-03-09-tramadol-70000-tablets": (dt.date(2018, 3, 9), DAY, None, UNODC, 0, 0),
-    "unodc-2017-06-bamako-airport-heroin": (dt.date(2017, 6, 1), MONTH, "ML-BKO", UNODC, 0, 0),
-    "unodc-2017-06-cannabis-in-wooden-doors": (dt.date(2017, 6, 1), MONTH, None, UNODC, 0, 0),
-    "unodc-2016-10-trafficking-network-leader-arrested": (dt.date(2016, 10, 1), MONTH, None, UNODC, 0, 0),
+    "osac-2024-09-17-bamako-faladie-air-base-101": (dt.date(2024, 9, 17), DAY, "ML-BKO", OSAC, 70, N, N),
+    "osac-2022-05-koutiala-italian-family": (dt.date(2022, 5, 1), MONTH, "ML-3", OSAC, N, N, 3),
+    "osac-2021-05-gao-french-journalist": (dt.date(2021, 5, 1), MONTH, "ML-7", OSAC, N, N, 1),
+    "osac-2022-11-bamako-german-priest": (dt.date(2022, 11, 1), MONTH, "ML-BKO", OSAC, N, N, 1),
+    "osac-2019-05-border-hostage-rescue": (dt.date(2019, 5, 1), MONTH, None, OSAC, N, N, 0),
+    "osac-2018-timbuktu-un-camp-vbied": (dt.date(2018, 1, 1), YEAR, "ML-6", OSAC, N, N, N),
+    "osac-2015-bamako-radisson-blu": (dt.date(2015, 1, 1), YEAR, "ML-BKO", OSAC, N, N, N),
+    "unodc-2018-02-28-bamako-airport-methamphetamine": (dt.date(2018, 2, 28), DAY, "ML-BKO", UNODC, N, N, N),
+    "unodc-2018-03-09-tramadol-70000-tablets": (dt.date(2018, 3, 9), DAY, None, UNODC, N, N, N),
+    "unodc-2017-06-bamako-airport-heroin": (dt.date(2017, 6, 1), MONTH, "ML-BKO", UNODC, N, N, N),
+    "unodc-2017-06-cannabis-in-wooden-doors": (dt.date(2017, 6, 1), MONTH, None, UNODC, N, N, N),
+    "unodc-2016-10-trafficking-network-leader-arrested": (dt.date(2016, 10, 1), MONTH, None, UNODC, N, N, N),
 }
 GREEN_ID = "demo-kora-2024-central-mali-vehicle-thefts"
 AMBER_ID = "demo-tamarind-2024-kayes-highway-robberies"
@@ -104,7 +106,7 @@ def test_it_loads_each_seed_incident_with_its_date_precision_region_and_source(m
     load()
     incidents = {i.external_id: i for i in Incident.objects.filter(external_source="demo", organisation=None)}
     assert set(incidents) == set(SEED_INCIDENTS)
-    for key, (date, precision, region, source, killed, abducted) in SEED_INCIDENTS.items():
+    for key, (date, precision, region, source, *counts) in SEED_INCIDENTS.items():
         incident = incidents[key]
         assert (incident.occurred_on, incident.date_precision) == (date, precision), key
         assert (incident.region.code if incident.region else None) == region, key
@@ -112,14 +114,14 @@ def test_it_loads_each_seed_incident_with_its_date_precision_region_and_source(m
         assert incident.source_document is not None and incident.source_document.slug == source, key
         # The sources line names the document, in words a reader recognises.
         assert incident.source_document.title in incident.sources, key
-        assert (incident.killed, incident.injured, incident.abducted) == (killed, 0, abducted), key
+        assert [incident.killed, incident.injured, incident.abducted] == counts, key
         assert (incident.sharing_level, incident.status) == (SharingLevel.CLEAR, ReviewStatus.PUBLISHED), key
         assert incident.reporter is None and incident.published_at is not None, key
         # No document gives coordinates; a place the document does not locate is country-wide.
         assert incident.latitude is None and incident.longitude is None, key
         assert (incident.location_precision == LocationPrecision.COUNTRY) == (region is None), key
-        # A zero the document does not give is said to be not stated.
-        if not killed:
+        # A count the document does not give is not known, and the description says so.
+        if None in counts:
             assert "not stated" in incident.description, key
 
 

@@ -79,6 +79,28 @@ def test_the_all_countries_list_filters_by_region_alone(client, two):
     assert listed_titles(client.get("/incidents/?region=ML-7")) == ["Kidnapping in Gao"]
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/countries/ml/incidents/?region=ml-bko", ["Roadblock near Bamako"]),
+        ("/countries/ml/incidents/?region=Ml-7", ["Kidnapping in Gao"]),
+        ("/incidents/?country=ml", ["Roadblock near Bamako", "Kidnapping in Gao"]),
+        ("/incidents/?region=ml-7", ["Kidnapping in Gao"]),
+    ],
+)
+def test_the_filters_take_codes_in_lower_case_as_the_addresses_write_them(client, two, url, expected):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert listed_titles(response) == expected
+
+
+def test_a_lower_case_region_is_shown_chosen_in_the_filter(client, two):
+    html = client.get("/countries/ml/incidents/?region=ml-bko").content.decode()
+
+    assert '<option value="ML-BKO" selected>Bamako (ML-BKO)</option>' in html
+
+
 def test_the_status_filter_narrows_a_signed_in_users_list(client, cast):
     IncidentFactory.create(title="Still submitted", status=ReviewStatus.SUBMITTED, organisation=cast.org_a)
     IncidentFactory.create(title="Already published", organisation=cast.org_a)

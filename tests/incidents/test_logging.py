@@ -2,10 +2,12 @@
 which message (keeping everything typed), and who may do it."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +131,52 @@ def test_it_finds_the_region_from_the_coordinates(cast):
     assert incident.latitude == Decimal("14.49361")
 
 
+def test_it_accepts_coordinates_in_the_region_named(cast):
+    response = signed_in(cast.officer_a).post(CREATE, form_data(latitude="14.4936", longitude="-4.1982"))
+
+    assert response.status_code == 302
+    assert Incident.objects.get().region == Region.objects.get(code="ML-5")
+
+
+def test_it_keeps_a_count_left_empty_as_not_known(cast):
+    response = signed_in(cast.officer_a).post(CREATE, form_data(killed="", injured="0", abducted=""))
+
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert (incident.killed, incident.injured, incident.abducted) == (None, 0, None)
+
+
+def test_it_offers_the_counts_empty_for_not_known(cast):
+    html = signed_in(cast.officer_a).get(CREATE).content.decode()
+
+    killed = re.search(r"<input[^>]*name=\"killed\"[^>]*>", html)
+    assert killed is not None
+    assert "value=" not in killed.group(0) and 'placeholder="not known"' in killed.group(0)
+    assert "Leave empty if not known; 0 means nobody." in html
+
+
+def test_editing_shows_a_count_not_known_as_empty_and_a_zero_as_zero(cast):
+    incident = IncidentFactory.create(
+        organisation=cast.org_a, reporter=cast.officer_a, sharing_level="amber", killed=None, injured=0
+    )
+
+    html = signed_in(cast.officer_a).get(reverse("incidents:edit", kwargs={"pk": incident.pk})).content.decode()
+
+    killed = re.search(r"<input[^>]*name=\"killed\"[^>]*>", html)
+    injured = re.search(r"<input[^>]*name=\"injured\"[^>]*>", html)
+    assert killed is not None and "value=" not in killed.group(0)
+    assert injured is not None and 'value="0"' in injured.group(0)
+
+
+@time_machine.travel(dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC), tick=False)
+def test_it_refuses_a_time_later_today_where_the_incident_happened(cast):
+    response = signed_in(cast.officer_a).post(CREATE, form_data(occurred_on="2026-03-01", occurred_at_time="10:15"))
+
+    assert response.status_code == 400
+    assert "It is 09:30 in Mali now: 10:15 today has not come yet." in response.content.decode()
+    assert not Incident.objects.exists()
+
+
 # Bad input: a message next to the field, everything typed still there, nothing saved ----------
 
 
@@ -147,6 +195,14 @@ BAD_INPUT = {
         "The point 48.85660, 2.35220 is not in Mali; check the coordinates or the country.",
     ),
     "a date in the future": ({"occurred_on": _tomorrow}, "is in the future."),
+    "Paris' coordinates with region Kayes": (
+        {"region": lambda: Region.objects.get(code="ML-1").pk, "latitude": "48.8566", "longitude": "2.3522"},
+        "The point 48.85660, 2.35220 is not in Mali; check the coordinates or the country.",
+    ),
+    "Bamako's coordinates with region Kayes": (
+        {"region": lambda: Region.objects.get(code="ML-1").pk, "latitude": "12.65", "longitude": "-8.0"},
+        "The point 12.65000, -8.00000 is in Bamako, not in Kayes; check the coordinates or the region.",
+    ),
     "neither region nor coordinates": (
         {"region": ""},
         "Pick the region, or give the coordinates so the region can be found from them.",

@@ -77,8 +77,41 @@ def test_it_rejects_a_date_in_the_future():
 
 @time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC))
 def test_it_accepts_tomorrow_where_tomorrow_has_already_begun():
-    # At noon UTC it is already 2 March in Kiribati (UTC+14).
-    assert incident_clean(_fields(occurred_on=dt.date(2026, 3, 2))).occurred_on == dt.date(2026, 3, 2)
+    # At noon UTC it is already 2 March in Kiribati's Line Islands (UTC+14).
+    kiribati = Country.objects.get(code="KI")
+    fields = _fields(occurred_on=dt.date(2026, 3, 2), country=kiribati, region=kiribati.regions.first())
+    assert incident_clean(fields).occurred_on == dt.date(2026, 3, 2)
+
+
+@time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC))
+def test_it_rejects_tomorrow_where_it_is_still_today():
+    # At noon UTC it is noon in Bamako too: 2 March has not begun in Mali.
+    with pytest.raises(ValidationError) as excinfo:
+        incident_clean(_fields(occurred_on=dt.date(2026, 3, 2)))
+    assert "2026-03-02 is in the future" in _messages(excinfo, "occurred_on")
+
+
+@time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC))
+def test_it_rejects_a_time_later_today_in_the_incidents_time_zone():
+    with pytest.raises(ValidationError) as excinfo:
+        incident_clean(_fields(occurred_on=dt.date(2026, 3, 1), occurred_at_time=dt.time(12, 30)))
+    assert "It is 12:00 in Mali now: 12:30 today has not come yet." in _messages(excinfo, "occurred_at_time")
+
+
+@time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC))
+def test_it_accepts_a_time_earlier_today_in_the_incidents_time_zone():
+    fields = _fields(occurred_on=dt.date(2026, 3, 1), occurred_at_time=dt.time(11, 55))
+    assert incident_clean(fields).occurred_at_time == dt.time(11, 55)
+
+
+@time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC))
+def test_it_reads_the_time_in_the_countrys_time_zone_not_utc():
+    # Noon UTC is 13:00 in Paris: 12:30 there has passed; in Mali (UTC+0) it has not.
+    france = Country.objects.get(code="FR")
+    fields = _fields(
+        occurred_on=dt.date(2026, 3, 1), occurred_at_time=dt.time(12, 30), country=france, region=france.regions.first()
+    )
+    assert incident_clean(fields).occurred_at_time == dt.time(12, 30)
 
 
 def test_it_needs_a_region_or_coordinates():

@@ -11,17 +11,25 @@ What is accepted:
 - Dates as ACLED writes them ("31 December 2018", "31-December-2018") and ISO ("2018-12-31").
 - inter codes as numbers (1-8) or as the names newer exports use ("State forces"...).
 
-What is refused: a file in the pre-2019 taxonomy (event types "Remote violence",
-"Riots/Protests", "Battle-No change of territory"...), which has no sub-event types to map;
-a file lacking a needed column. Both with a message that says what is wrong.
+- Exports of before ACLED's 2019 taxonomy change (upper-case columns such as GWNO,
+  EVENT_ID_CNTY, no sub_event_type, event types such as "Remote violence" or
+  "Riots/Protests"): each old event type is mapped to the current pair ACLED gives it
+  (`taxonomy.LEGACY_EVENT_TYPES`), and the mapping is recorded on the incident and in the report.
+
+What is refused: a file lacking a needed column, with a message that says what is wrong.
+A value the importer does not know (a new event or sub-event type, actor category or admin1
+spelling) loses no event: the event gets the closest known type, or "other", and keeps the
+source's word in `source_terms`; the report lists such values.
 
 How fields map: (event_type, sub_event_type) to the incident type marked `acled_default`;
-country by iso (numeric), iso3 or name; region by admin1 name, else by coordinates;
-geo_precision 1/2/3 to exact/near/region; time_precision 1/2/3 to day/week/month;
-fatalities to killed; notes to the description; source to sources (one per line);
-severity by `severity_for`. Actor roles: see `role_for`.
+country by iso (numeric), iso3 or name; region by admin1 name, else by coordinates (the
+country alone where it has no boundaries); geo_precision 1/2/3 to exact/near/region;
+time_precision 1/2/3 to day/week/month; fatalities to killed (blank: not known; ACLED does not
+count the injured or abducted, so they are not known); notes to the description; source to
+sources (one per line); severity by `severity_for`. Actor roles: see `role_for`.
 
-Reading is `reading.py`, matching rows to incidents `matching.py`, writing `..sync`.
+Reading is `reading.py`, the taxonomy `taxonomy.py`, matching rows to incidents `matching.py`,
+writing `..sync`.
 """
 
 from __future__ import annotations

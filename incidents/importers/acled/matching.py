@@ -6,21 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advisories.models import Country
+from advisories.models import Country, Region
 from config.importing.files import CsvRow, CsvTable
 from config.importing.report import Progress
 
-from ...models import DESCRIPTION_MAX_LENGTH, Actor, DatePrecision, IncidentActor, IncidentType, LocationPrecision
+from ...models import DESCRIPTION_MAX_LENGTH, Actor, DatePrecision, IncidentActor, LocationPrecision
 from ...services import MAX_UTC_OFFSET
 from ..base import ImportReport, date_label, fit, parse_coordinates, parse_count, severity_for
 from ..places import Places
 from ..sync import ACTOR_NAME_MAX_LENGTH, ActorPart, Planned
-from .reading import EVENT_COLUMNS, EVENT_TYPES, EXPLOSIONS, PROTESTS, RIOTS, STRATEGIC, VAC
+from .reading import EVENT_COLUMNS
+from .taxonomy import EXPLOSIONS, LEGACY_MAPPED, PROTESTS, RIOTS, STRATEGIC, VAC, TypeChoice, TypeFinder, Unknown
 
 STATE, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS_, CIVILIANS, EXTERNAL = range(1, 9)
 INTER_NAMES = {
@@ -96,6 +98,22 @@ def inter_code(raw: str) -> int:
     return INTER_NAMES.get(raw.lower(), 0)
 
 
+def parse_killed(raw: str) -> tuple[int | None, str]:
+    """ACLED's fatalities: a number (0 is a real zero there), or None, not known, when the cell is blank."""
+    return (None, "") if not raw.strip() else parse_count(raw, "fatalities")
+
+
+def unknown_inters(rows: list[CsvRow]) -> list[Unknown]:
+    """The actor categories of an event that are neither a known number nor a known name."""
+    found: dict[str, str] = {}
+    for row in rows:
+        for column in ("inter1", "inter2"):
+            raw = row.get(column)
+            if raw and not inter_code(raw):
+                found.setdefault(column, raw)
+    return [Unknown(column, raw, str(Actor.Kind.UNKNOWN.label)) for column, raw in found.items()]
+
+
 def split_actors(raw: str) -> list[str]:
     return [name.strip() for name in raw.split(";") if name.strip()]
 
@@ -136,9 +154,7 @@ class AcledImport:
         self.table = table
         self.report = report
         self.places = Places()
-        self.types = {
-            (t.acled_event_type, t.acled_sub_event_type): t for t in IncidentType.objects.filter(acled_default=True)
-        }
+        self.types = TypeFinder()
         self.latest = (timezone.now() + MAX_UTC_OFFSET).date()
         # Each actor's kind: from a row naming it as actor1/actor2 if any, else as an associate.
         self.kinds: dict[str, tuple[bool, str]] = {}
@@ -199,17 +215,6 @@ class AcledImport:
     def _event_problems(self, row: CsvRow) -> str:
         """Everything wrong with the event's fields, in one reason."""
         reasons = []
-        event_type, sub_event_type = row.get("event_type"), row.get("sub_event_type")
-        if event_type not in EVENT_TYPES:
-            reasons.append(
-                _("event_type %(value)r is not one of ACLED's event types (%(types)s)")
-                % {"value": event_type, "types": ", ".join(EVENT_TYPES)}
-            )
-        elif (event_type, sub_event_type) not in self.types:
-            reasons.append(
-                _("sub_event_type %(value)r is not an ACLED sub-event type of %(type)s")
-                % {"value": sub_event_type, "type": event_type}
-            )
         occurred_on = parse_date(row.get("event_date"))
         if occurred_on is None:
             reasons.append(
@@ -223,7 +228,7 @@ class AcledImport:
                 reasons.append(
                     _("%(column)s %(value)r is not 1, 2 or 3") % {"column": column, "value": row.get(column)}
                 )
-        _killed, reason = parse_count(row.get("fatalities"), "fatalities")
+        _killed, reason = parse_killed(row.get("fatalities"))
         reasons.append(reason)
         latitude, longitude, reason = parse_coordinates(row.get("latitude"), row.get("longitude"))
         reasons.append(reason)
@@ -276,33 +281,37 @@ class AcledImport:
     def _planned(self, rows: list[CsvRow]) -> Planned:
         row = rows[0]
         event_id = row.get("event_id_cnty")
-        event_type, sub_event_type = row.get("event_type"), row.get("sub_event_type")
-        incident_type = self.types[(event_type, sub_event_type)]
+        inters = tuple(inter_code(each.get(column)) for each in rows for column in ("inter1", "inter2"))
+        choice = self.types.choose(row.get("event_type"), row.get("sub_event_type"), inters)
         occurred_on = parse_date(row.get("event_date"))
         assert occurred_on is not None
         latitude, longitude, _reason = parse_coordinates(row.get("latitude"), row.get("longitude"))
         assert latitude is not None and longitude is not None
         country = self._country(row)
         assert country is not None
-        region, _reason = self.places.place(
-            country, region_name=row.get("admin1"), latitude=latitude, longitude=longitude
-        )
-        killed, _reason = parse_count(row.get("fatalities"), "fatalities")
+        region, unknown_region = self._region(row, country, latitude, longitude)
+        killed, _reason = parse_killed(row.get("fatalities"))
         date_precision = TIME_PRECISION[row.get("time_precision")]
         sides = self._sides(rows)
         actors = [
-            ActorPart(side.name, Actor.Kind.UNKNOWN, role_for(event_type, sub_event_type, side.side, side.inter))
+            ActorPart(
+                side.name, Actor.Kind.UNKNOWN, role_for(choice.event_type, choice.sub_event_type, side.side, side.inter)
+            )
             for side in sides
         ]
+        unknown = [*choice.unknown, *unknown_region, *unknown_inters(rows)]
+        self._report(choice, unknown)
         sources = [*split_actors(row.get("source")), f"ACLED {event_id}"]
         return Planned(
             external_id=event_id,
             line=row.line,
             values={
-                "title": fit(title(sub_event_type, row.get("location"), occurred_on, date_precision), 200),
-                "incident_type_id": incident_type.pk,
+                "title": fit(title(choice.label, row.get("location"), occurred_on, date_precision), 200),
+                "incident_type_id": choice.incident_type.pk,
                 "description": row.get("notes"),
-                "severity": severity_for(default=incident_type.default_severity, killed=killed, injured=0, abducted=0),
+                "severity": severity_for(
+                    default=choice.incident_type.default_severity, killed=killed or 0, injured=0, abducted=0
+                ),
                 "occurred_on": occurred_on,
                 "date_precision": date_precision,
                 "country_id": country.pk,
@@ -311,14 +320,34 @@ class AcledImport:
                 "latitude": latitude,
                 "longitude": longitude,
                 "location_precision": GEO_PRECISION[row.get("geo_precision")],
+                # ACLED counts the dead only: how many were injured or abducted is not known.
                 "killed": killed,
-                "injured": 0,
-                "abducted": 0,
+                "injured": None,
+                "abducted": None,
                 "sources": "\n".join(sources),
+                "import_repairs": choice.repairs,
+                "source_terms": {value.column: value.value for value in unknown},
             },
             actors=actors,
-            target_types=target_types_for(event_type, row.get("civilian_targeting"), sides, actors),
+            target_types=target_types_for(choice.event_type, row.get("civilian_targeting"), sides, actors),
         )
+
+    def _region(
+        self, row: CsvRow, country: Country, latitude: Decimal, longitude: Decimal
+    ) -> tuple[Region | None, list[Unknown]]:
+        """The event's region, and admin1 as an unknown value when it names none (the coordinates place the event)."""
+        admin1 = row.get("admin1")
+        region, _reason = self.places.place(country, region_name=admin1, latitude=latitude, longitude=longitude)
+        if not admin1 or self.places.finder(country).by_name(admin1) is not None:
+            return region, []
+        placed = region.name if region else _("%(country)s, no region") % {"country": country.name}
+        return region, [Unknown("admin1", admin1, placed)]
+
+    def _report(self, choice: TypeChoice, unknown: list[Unknown]) -> None:
+        if choice.repairs:
+            self.report.repaired(LEGACY_MAPPED)
+        for value in unknown:
+            self.report.met_unknown(value.column, value.value or _("(blank)"), value.imported_as)
 
     def with_kinds(self, planned: Iterable[Planned]) -> list[Planned]:
         """Give each actor the kind the whole file suggests (used only when it is created)."""

@@ -1,4 +1,4 @@
-"""Reading an ACLED export: its columns, old or current, and the taxonomy it is in."""
+"""Reading an ACLED export: its columns, old or current."""
 
 from __future__ import annotations
 
@@ -7,24 +7,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from config.importing.files import CsvTable, read_csv, require_columns
-from config.importing.report import FileRefused
 
-VAC, BATTLES, EXPLOSIONS = "Violence against civilians", "Battles", "Explosions/Remote violence"
-STRATEGIC, PROTESTS, RIOTS = "Strategic developments", "Protests", "Riots"
-EVENT_TYPES = (BATTLES, EXPLOSIONS, VAC, PROTESTS, RIOTS, STRATEGIC)
-# Event types of the taxonomy ACLED replaced in 2019 ("Violence against civilians" is in both).
-OLD_EVENT_TYPES = frozenset(
-    {
-        "Battle-No change of territory",
-        "Battle-Government regains territory",
-        "Battle-Non-state actor overtakes territory",
-        "Remote violence",
-        "Riots/Protests",
-        "Strategic development",
-        "Headquarters or base established",
-        "Non-violent transfer of territory",
-    }
-)
+from .taxonomy import EVENT_TYPES, LEGACY_EVENT_TYPES
 
 _WHEN_AND_WHAT = ("event_date", "time_precision", "event_type", "sub_event_type")
 _WHERE_AND_HOW_BAD = (
@@ -56,23 +40,21 @@ def what() -> str:
 
 
 def read_table(path: Path) -> CsvTable:
-    """The export's rows, or FileRefused for a file lacking a needed column or in the pre-2019 taxonomy."""
+    """The export's rows, or FileRefused for a file lacking a needed column.
+
+    An export of before 2019 has no sub_event_type: a file without it is read in the old
+    taxonomy (see `.taxonomy`) unless a row uses an event type that only the current one has.
+    """
     table = read_csv(path, what=what(), aliases=COLUMN_ALIASES)
-    old = sorted({row.get("event_type") for row in table.rows} & OLD_EVENT_TYPES)
-    hint = ""
-    if old or "sub_event_type" not in table.columns:
-        hint = _(
-            "ACLED changed its event types in 2019 and added sub-event types; %(found)s "
-            "Export the data again from ACLED: current exports use the event types %(current)s."
-        ) % {
-            "found": _("this file uses the old event types %(old)s.") % {"old": ", ".join(old)}
-            if old
-            else _("this file may be an export from before then."),
-            "current": ", ".join(EVENT_TYPES),
-        }
-    require_columns(path, table.columns, REQUIRED_COLUMNS, what=what(), hint=hint)
-    if old:
-        raise FileRefused(
-            _("%(path)s is an ACLED export in the taxonomy used before 2019.") % {"path": path} + " " + hint
-        )
+    required, hint = REQUIRED_COLUMNS, ""
+    if "sub_event_type" not in table.columns:
+        current_only = set(EVENT_TYPES) - set(LEGACY_EVENT_TYPES)
+        if not any(row.get("event_type") in current_only for row in table.rows):
+            required = tuple(column for column in REQUIRED_COLUMNS if column != "sub_event_type")
+        else:
+            hint = _(
+                "ACLED added sub-event types in 2019; a file without them is read as an export of before "
+                "then, but this one uses event types of the current taxonomy; those of that time are %(old)s."
+            ) % {"old": ", ".join(sorted(LEGACY_EVENT_TYPES))}
+    require_columns(path, table.columns, required, what=what(), hint=hint)
     return table

@@ -6,8 +6,12 @@ in three steps, the first that gives an answer wins:
 
 1. the ISO 3166-2 code itself ("ML-6");
 2. the name folded by `normalize_name` (case, accents, punctuation and words such as "Region"
-   or "District" do not count), compared with each region's folded name and with the other
-   names `REGION_ALIASES` lists for it;
+   or "District" do not count; an apostrophe may be a space or nothing: "Sa'dah" = ISO's "Sa\u02bbdah"),
+   compared with each region's folded name and with the other names the alias table
+   (aliases.csv beside this module, `region_aliases`) lists for it. An alias whose `only_for`
+   names a data set ("awsd") is that data set's own meaning of a name others read differently
+   (the AWSD's "Sana'a" is the capital, ACLED's "Sanaa" the governorate around it): it applies
+   only when that data set is read, and before every other name;
 3. if that finds nothing, a small edit-distance fallback for a missing or doubled letter, used
    only when exactly one region is that close.
 
@@ -17,26 +21,61 @@ none: an importer should report it rather than guess.
 
 from __future__ import annotations
 
+import csv
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Final
 
-from .models import Country, Region
+from ..models import Country, Region
 
-# Other names that data sets use for a region, by country and ISO 3166-2 code. Case, accents,
-# punctuation and generic words are folded anyway ("Ségou" = "Segou", "Bamako District" =
-# "Bamako"), so only genuinely different spellings belong here.
-REGION_ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
-    "ML": {
-        "ML-2": ("Koulikouro",),  # geoBoundaries
-        "ML-6": ("Timbuktu", "Tombuctou"),  # English; a common misspelling
-        "ML-10": ("Taoudeni", "Taoudenni"),  # Taoudénit, the region created in 2016; ACLED's spelling of the town
-    },
-}
+# Other names that data sets use for a region: one row per spelling, with the source it comes
+# from. Case, accents, punctuation and generic words are folded anyway ("Ségou" = "Segou",
+# "Bamako District" = "Bamako"), so only genuinely different spellings belong there.
+ALIASES_FILE: Final = Path(__file__).resolve().parent / "aliases.csv"
+
+
+@dataclass(frozen=True)
+class Alias:
+    code: str
+    name: str
+    source: str  # where the spelling comes from: a data set, ISO's change notes, English usage
+    only_for: str  # the data set whose own meaning it is, or "" for every reader
+
+
+@cache
+def region_aliases() -> dict[str, tuple[Alias, ...]]:
+    """The alias table by country code, read once."""
+    by_country: dict[str, list[Alias]] = defaultdict(list)
+    with ALIASES_FILE.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            code = row["code"].strip().upper()
+            alias = Alias(code, row["alias"].strip(), row["source"].strip(), row["only_for"].strip().casefold())
+            by_country[code.split("-")[0]].append(alias)
+    return {country: tuple(aliases) for country, aliases in by_country.items()}
+
 
 # Words that say what kind of subdivision a name is, not which one.
-_GENERIC_WORDS: Final = frozenset({"region", "district", "province", "state", "capital", "prefecture"})
+_GENERIC_WORDS: Final = frozenset(
+    {
+        "region",
+        "district",
+        "province",
+        "state",
+        "capital",
+        "prefecture",
+        "city",
+        "oblast",
+        "governorate",
+        "county",
+        "respublika",
+    }
+)
+# Apostrophes, and the modifier letters that transliterate ayn and hamza ("Ma\u2019rib", "Sa\u02bbdah").
+_APOSTROPHES: Final = str.maketrans("", "", "'`\u2018\u2019\u00b4\u02bb\u02bc\u02be\u02bf")
 _LINKING_WORDS: Final = frozenset({"de", "du", "des", "d", "of", "la", "le"})
 
 
@@ -56,6 +95,12 @@ def normalize_name(name: str) -> str:
         if len(words) > 1 and words[0] in _LINKING_WORDS:
             words.pop(0)
     return " ".join(words)
+
+
+def name_keys(name: str) -> list[str]:
+    """The folded forms of a name: an apostrophe read as a space, then as nothing."""
+    keys = [normalize_name(name), normalize_name(name.translate(_APOSTROPHES))]
+    return keys[:1] if keys[0] == keys[1] else keys
 
 
 def edit_distance(a: str, b: str, *, limit: int) -> int:
@@ -90,28 +135,35 @@ class NameIndex:
     `RegionMatcher` wraps it for the live models.
     """
 
-    def __init__(self, country_code: str, regions: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, country_code: str, regions: Iterable[tuple[str, str]], *, source: str = "") -> None:
         self._codes: dict[str, str] = {}
         self._keys: dict[str, set[str]] = defaultdict(set)
+        # The aliases only the data set being read uses: they decide before every other name.
+        self._own: dict[str, set[str]] = defaultdict(set)
         for code, name in regions:
             self._codes[code.upper()] = code
-            self._keys[normalize_name(name)].add(code)
-        for code, aliases in REGION_ALIASES.get(country_code.upper(), {}).items():
-            if code.upper() in self._codes:
-                for alias in aliases:
-                    self._keys[normalize_name(alias)].add(code)
+            for key in name_keys(name):
+                self._keys[key].add(code)
+        for alias in region_aliases().get(country_code.upper(), ()):
+            if alias.code not in self._codes:
+                continue
+            if alias.only_for and alias.only_for != source.casefold():
+                continue
+            table = self._own if alias.only_for else self._keys
+            for key in name_keys(alias.name):
+                table[key].add(self._codes[alias.code])
 
     def candidates(self, name: str) -> list[str]:
         """The codes `name` may designate, best first: none, exactly one, or several if ambiguous."""
         stripped = name.strip()
         if stripped.upper() in self._codes:
             return [self._codes[stripped.upper()]]
-        key = normalize_name(stripped)
-        if not key:
-            return []
-        if key in self._keys:
-            return sorted(self._keys[key])
-        return self._near(key)
+        keys = [key for key in name_keys(stripped) if key]
+        for table in (self._own, self._keys):
+            for key in keys:
+                if key in table:
+                    return sorted(table[key])
+        return self._near(keys[-1]) if keys else []
 
     def code_for(self, name: str) -> str | None:
         """The one code `name` designates, or None when it designates none or several."""
@@ -140,10 +192,11 @@ class RegionMatcher:
     An importer makes one per country and calls `match` for every row.
     """
 
-    def __init__(self, country: Country) -> None:
+    def __init__(self, country: Country, *, source: str = "") -> None:
         self.country = country
         self._regions = {region.code: region for region in Region.objects.filter(country=country).defer("boundary")}
-        self._index = NameIndex(country.code, ((code, region.name) for code, region in self._regions.items()))
+        names = ((code, region.name) for code, region in self._regions.items())
+        self._index = NameIndex(country.code, names, source=source)
         self._answers: dict[str, list[Region]] = {}
 
     def candidates(self, name: str) -> list[Region]:
