@@ -19,6 +19,17 @@ The rules, after the Traffic Light Protocol 2.0:
 Analysts are service staff (`is_staff`). They are not a party to an organisation's
 TLP:AMBER or TLP:RED reports, so they do not see them unless a membership allows it.
 
+Who may learn which organisation reported an incident (`may_see_reporter`): naming the reporter
+of an attack can put its staff at risk, so the public never learns it. Its name is shown only
+
+- to the reporting organisation's own members, and to the analysts who review the incident;
+- to members of the organisations that see the incident under a sharing level above TLP:CLEAR
+  (TLP:GREEN: the community; TLP:AMBER: its partners). A TLP:CLEAR incident is seen by other
+  organisations as the public sees it, without the reporter;
+- to everyone, when the organisation chose to be named (`Organisation.named_publicly`).
+
+Imported incidents have no reporting organisation to show.
+
 Who may change what:
 
 - An active organisation's officers, security managers and administrators (OFFICER_ROLES) log
@@ -148,3 +159,27 @@ def can_edit_incident(user: AnyUser | None, incident: Incident) -> bool:
     if user is None or not user.is_authenticated or incident.organisation_id is None:
         return False
     return officer_organisations(user).filter(pk=incident.organisation_id).exists()
+
+
+# Who may learn the reporting organisation ----------------------------------------------------
+
+
+def reporter_shown(viewer: Viewer, *, organisation_id: int | None, sharing_level: str, named_publicly: bool) -> bool:
+    """`may_see_reporter` on plain values, for rows read without their objects (the CSV export).
+    The viewer is assumed to see the incident: only callers past `visibility_filter` ask."""
+    if organisation_id is None:
+        return False
+    if named_publicly or viewer.is_analyst or organisation_id in viewer.organisation_ids:
+        return True
+    return viewer.is_member and sharing_level != SharingLevel.CLEAR
+
+
+def may_see_reporter(viewer: Viewer, incident: Incident) -> bool:
+    """Whether the viewer may learn which organisation reported the incident (rules at the top)."""
+    organisation = incident.organisation
+    return reporter_shown(
+        viewer,
+        organisation_id=incident.organisation_id,
+        sharing_level=incident.sharing_level,
+        named_publicly=organisation is not None and organisation.named_publicly,
+    )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .access import viewer_for, visibility_filter
+from .corrections import IncidentCorrection
 from .models import Actor, Incident, IncidentActor, IncidentType, Membership, Organisation, TargetType
 from .services import SCALAR_FIELDS, IncidentFields, incident_clean, incident_publish, incident_verify
 
@@ -83,6 +84,23 @@ class IncidentActorInline(admin.TabularInline):
     model = IncidentActor
     extra = 1
     autocomplete_fields = ("actor",)
+
+
+class IncidentCorrectionInline(admin.TabularInline):
+    """Corrections of a published incident: a record, never edited."""
+
+    model = IncidentCorrection
+    extra = 0
+    fields = readonly_fields = ("corrected_at", "editor", "changes")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A new incident has no corrections: no inline, and no form for it to post.
+        return obj is not None and super().has_view_permission(request, obj)
 
 
 WHAT = ("title", "incident_type", "severity", "description")
@@ -156,7 +174,7 @@ class IncidentAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_on"
     autocomplete_fields = ("country", "region", "organisation", "reporter", "source_document")
     filter_horizontal = ("target_types",)
-    inlines = (IncidentActorInline,)
+    inlines = (IncidentActorInline, IncidentCorrectionInline)
     readonly_fields = (*REVIEW_FIELDS, *TIMESTAMPS)
     actions = ("verify_selected", "publish_selected")
     fieldsets = (

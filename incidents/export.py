@@ -17,6 +17,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from .access import Viewer, reporter_shown
 from .models import IncidentActor, SharingLevel
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +52,7 @@ COLUMN_SOURCES: tuple[tuple[str, str | None], ...] = (
     ("severity", "severity"),
     ("sharing_level", "sharing_level"),
     ("status", "status"),
-    ("organisation", "organisation__name"),
+    ("organisation", None),
     ("description", "description"),
     ("sources", "sources"),
     ("external_source", "external_source"),
@@ -59,7 +60,9 @@ COLUMN_SOURCES: tuple[tuple[str, str | None], ...] = (
     ("url", None),
 )
 COLUMNS = [column for column, _field in COLUMN_SOURCES]
-EXPORT_FIELDS = tuple(field for _column, field in COLUMN_SOURCES if field is not None)
+# The reporting organisation is named only to those who may learn it (incidents.access).
+REPORTER_FIELDS = ("organisation_id", "organisation__name", "organisation__named_publicly")
+EXPORT_FIELDS = tuple(field for _column, field in COLUMN_SOURCES if field is not None) + REPORTER_FIELDS
 
 
 def safe_text(value: str) -> str:
@@ -85,8 +88,9 @@ class RowWriter:
     """Turns an export row (see incidents.selectors.incident_export_rows) into CSV cells.
     Labels are translated once per export, not once per row."""
 
-    def __init__(self, *, base_url: str) -> None:
+    def __init__(self, *, base_url: str, viewer: Viewer) -> None:
         self.base_url = base_url
+        self.viewer = viewer
         self.roles = {value: str(label) for value, label in IncidentActor.Role.choices}
         self.levels = {value: str(label) for value, label in SharingLevel.choices}
         # Every detail address differs only by its id.
@@ -98,10 +102,19 @@ class RowWriter:
             "target_types": "; ".join(row["target_types"]),
             "sharing_level": self.levels.get(row["sharing_level"], row["sharing_level"]),
             "url": self.url.format(row["id"]),
+            "organisation": row["organisation__name"] if self._reporter_shown(row) else None,
         }
         return [
             _cell(made[column] if field is None or column in made else row[field]) for column, field in COLUMN_SOURCES
         ]
+
+    def _reporter_shown(self, row: dict[str, Any]) -> bool:
+        return reporter_shown(
+            self.viewer,
+            organisation_id=row["organisation_id"],
+            sharing_level=row["sharing_level"],
+            named_publicly=bool(row["organisation__named_publicly"]),
+        )
 
 
 class _Echo:
@@ -111,10 +124,10 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[dict[str, Any]], *, base_url: str) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict[str, Any]], *, base_url: str, viewer: Viewer) -> Iterator[str]:
     """The header line, then one line per incident, each as soon as it is written."""
     writer = csv.writer(_Echo())
-    cells = RowWriter(base_url=base_url).cells
+    cells = RowWriter(base_url=base_url, viewer=viewer).cells
     yield BYTE_ORDER_MARK + writer.writerow(COLUMNS)
     for row in rows:
         yield writer.writerow(cells(row))

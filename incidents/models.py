@@ -60,6 +60,15 @@ class Organisation(TimeStamped):
         help_text=_("Organisations that see this organisation's TLP:AMBER incidents, and whose it sees."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    named_publicly = models.BooleanField(
+        _("named as reporter"),
+        default=False,
+        help_text=_(
+            "Show this organisation's name on the incidents it reports to everyone who sees them. Off: only "
+            "its own members, analysts and the organisations that see its TLP:GREEN and TLP:AMBER incidents "
+            "learn who reported them."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -424,3 +433,7 @@ class IncidentActor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()})"
+
+
+# Kept in their own module; imported here so that Django finds the model.
+from .corrections import IncidentCorrection  # noqa: E402, F401

@@ -29,7 +29,7 @@ def incidents_visible_to(user: AnyUser | Viewer | None) -> QuerySet[Incident]:
     )
 
 
-def incident_for_viewer(user: AnyUser | None, pk: int) -> Incident:
+def incident_for_viewer(user: AnyUser | Viewer | None, pk: int) -> Incident:
     """One incident the user may see; a 404 otherwise, so its existence is not revealed."""
     try:
         return incidents_visible_to(user).select_related("reporter", "source_document").get(pk=pk)

@@ -27,6 +27,7 @@ from advisories.geo import PointOutsideCountry, RegionLocator
 from advisories.models import Country, Region
 
 from .access import is_analyst, officer_organisations, viewer_for, visibility_filter
+from .corrections import IncidentCorrection, changed_fields
 from .local_time import latest_local_time
 from .models import (
     DESCRIPTION_MAX_LENGTH,
@@ -283,19 +284,36 @@ def _submission_digest(organisation: Organisation, data: IncidentFields) -> str:
 
 
 def incident_update(*, incident: Incident, editor: User, data: IncidentFields) -> Incident:
-    """An officer of the reporting organisation corrects an incident. Its review status is kept."""
+    """An officer of the reporting organisation corrects an incident. Its review status is kept;
+    a change to a published incident is recorded as a correction (incidents/corrections.py)."""
     if incident.organisation is None:
         raise PermissionDenied(_("Imported incidents are corrected at their source and imported again."))
     _require_officer(editor, incident.organisation)
     data = incident_clean(data)
+    data = replace(data, actors=list(data.actors), target_types=list(data.target_types))
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.status == ReviewStatus.PUBLISHED:
+            _record_correction(locked, editor=editor, data=data)
         _apply(locked, data)
         locked.save()
         locked.actors.set(list(data.actors))
         locked.target_types.set(list(data.target_types))
     incident.refresh_from_db()
     return incident
+
+
+def _field_values(source: Any, *, actors: Iterable[Actor], target_types: Iterable[TargetType]) -> dict[str, Any]:
+    values = {name: getattr(source, name) for name in SCALAR_FIELDS}
+    return values | {"actors": list(actors), "target_types": list(target_types)}
+
+
+def _record_correction(incident: Incident, *, editor: User, data: IncidentFields) -> None:
+    before = _field_values(incident, actors=incident.actors.all(), target_types=incident.target_types.all())
+    after = _field_values(data, actors=data.actors, target_types=data.target_types)
+    changes = changed_fields(before, after)
+    if changes:
+        IncidentCorrection.objects.create(incident=incident, editor=editor, changes=changes)
 
 
 def _require_analyst(user: User) -> None:

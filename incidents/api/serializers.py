@@ -20,6 +20,8 @@ from advisories.api.serializers import CategoryBriefSerializer, CountryBriefSeri
 from advisories.models import Country, Region
 from config.api.fields import named, organisation_slug
 
+from ..access import ANONYMOUS, may_see_reporter
+from ..corrections import IncidentCorrection
 from ..forms import COORDINATE_STEP, MAX_PEOPLE
 from ..models import (
     Actor,
@@ -137,6 +139,25 @@ class LocalTimeField(serializers.TimeField):
         super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
+# The incident's fields that the API names otherwise.
+API_NAMES = {"incident_type": "type"}
+
+
+class IncidentCorrectionSerializer(serializers.ModelSerializer[IncidentCorrection]):
+    """A correction of a published incident: when, and which fields (by their names here)."""
+
+    changed_fields = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentCorrection
+        fields = ["corrected_at", "changed_fields"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_changed_fields(self, correction: IncidentCorrection) -> list[str]:
+        return [API_NAMES.get(name, name) for name in correction.field_names]
+
+
 class IncidentDetailSerializer(IncidentBriefSerializer):
     latitude = serializers.DecimalField(
         max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True, allow_null=True
@@ -146,8 +167,14 @@ class IncidentDetailSerializer(IncidentBriefSerializer):
     )
     actors = IncidentActorBriefSerializer(source="actor_links", many=True, read_only=True)
     target_types = TargetTypeBriefSerializer(many=True, read_only=True)
-    organisation = OrganisationBriefSerializer(read_only=True, allow_null=True)
+    organisation = serializers.SerializerMethodField(
+        help_text=_(
+            "The reporting organisation; null when the incident was imported, or when you may not learn who "
+            "reported it (the public learns it only from organisations that chose to be named)."
+        )
+    )
     occurred_at_time = LocalTimeField(read_only=True, allow_null=True)
+    corrections = IncidentCorrectionSerializer(many=True, read_only=True)
 
     class Meta(IncidentBriefSerializer.Meta):
         fields = [
@@ -167,8 +194,16 @@ class IncidentDetailSerializer(IncidentBriefSerializer):
             "published_at",
             "retracted_at",
             "retraction_reason",
+            "corrections",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OrganisationBriefSerializer(allow_null=True))
+    def get_organisation(self, incident: Incident) -> dict[str, Any] | None:
+        # Without a viewer in the context, answer as to the public.
+        if incident.organisation is None or not may_see_reporter(self.context.get("viewer", ANONYMOUS), incident):
+            return None
+        return dict(OrganisationBriefSerializer(incident.organisation).data)
 
 
 class CoordinateField(serializers.DecimalField):

@@ -36,7 +36,7 @@ from config.api.views import (
 )
 
 from .. import services
-from ..access import can_edit_incident, officer_organisations
+from ..access import Viewer, can_edit_incident, may_see_reporter, officer_organisations, viewer_for
 from ..models import Actor, Incident, IncidentActor, IncidentType, Membership
 from ..selectors import incident_for_viewer, incidents_visible_to, memberships_of
 from .filters import ActorFilter, IncidentApiFilter, IncidentTypeFilter
@@ -150,7 +150,7 @@ def review_action(
 
 def _with_links(incident: Incident) -> Incident:
     links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
-    prefetch_related_objects([incident], Prefetch("actor_links", queryset=links))
+    prefetch_related_objects([incident], Prefetch("actor_links", queryset=links), "corrections")
     return incident
 
 
@@ -227,6 +227,14 @@ class IncidentViewSet(
             return IncidentFeatureSerializer
         return IncidentDetailSerializer
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        # Whether the answer may name the reporting organisation depends on who asks; the list
+        # and GeoJSON name none.
+        context = super().get_serializer_context()
+        if self.action in ("list", "geojson"):
+            return context
+        return context | {"viewer": viewer_for(self.request.user)}
+
     def get_object(self) -> Incident:
         return _with_links(incident_for_viewer(self.request.user, int(self.kwargs["pk"])))
 
@@ -270,7 +278,7 @@ class IncidentViewSet(
         user = signed_in_user(request)
         incident = self.get_object()
         if not can_edit_incident(user, incident):
-            raise PermissionDenied(_cannot_edit(incident))
+            raise PermissionDenied(_cannot_edit(incident, viewer_for(user)))
         sent = _field_values(validated_values(IncidentWriteSerializer, request, partial=partial))
         values = current_values(incident, services.IncidentFields) if partial else {}
         values |= sent
@@ -321,7 +329,7 @@ class IncidentViewSet(
         the analyst sees the result of their own action, even a retraction that hides it from them."""
         values.setdefault("incident", self._reviewed())
         incident = service(analyst=signed_in_user(request), **values)
-        return Response(IncidentDetailSerializer(_with_links(incident)).data)
+        return Response(self._serialized(incident))
 
     def _reviewed(self) -> Incident:
         """The incident to act on: one the user may see, else a 404. The service decides whether
@@ -329,7 +337,10 @@ class IncidentViewSet(
         return incident_for_viewer(self.request.user, int(self.kwargs["pk"]))
 
     def _detail(self, pk: int) -> dict[str, Any]:
-        return dict(IncidentDetailSerializer(_with_links(incident_for_viewer(self.request.user, pk))).data)
+        return self._serialized(incident_for_viewer(self.request.user, pk))
+
+    def _serialized(self, incident: Incident) -> dict[str, Any]:
+        return dict(IncidentDetailSerializer(_with_links(incident), context=self.get_serializer_context()).data)
 
 
 def _field_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -337,9 +348,11 @@ def _field_values(values: dict[str, Any]) -> dict[str, Any]:
     return {FIELD_NAMES.get(name, name): value for name, value in values.items()}
 
 
-def _cannot_edit(incident: Incident) -> str:
+def _cannot_edit(incident: Incident, viewer: Viewer) -> str:
     if incident.organisation is None:
         return str(_("This incident was imported; it is corrected at its source and imported again."))
+    if not may_see_reporter(viewer, incident):
+        return str(_("Only the security officers of the reporting organisation may edit this incident."))
     return _("Only the security officers of %(organisation)s may edit this incident.") % {
         "organisation": incident.organisation.name
     }

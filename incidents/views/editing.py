@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from config.forms import initial_from_submitted
 
-from ..access import PUBLIC, can_edit_incident, is_analyst, officer_organisations
+from ..access import PUBLIC, can_edit_incident, is_analyst, may_see_reporter, officer_organisations, viewer_for
 from ..forms import IncidentForm, initial_from_incident
 from ..models import (
     DESCRIPTION_MAX_LENGTH,
@@ -165,6 +165,8 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _("This incident was imported; it is corrected at its source and imported again, not here."),
         )
     if not can_edit_incident(request.user, incident):
+        if not may_see_reporter(viewer_for(request.user), incident):
+            return forbidden(request, _("Only the security officers of the reporting organisation may edit it."))
         return forbidden(
             request,
             _("Only the security officers of %(organisation)s may edit its incidents.")
@@ -233,15 +235,18 @@ def _usual_country_id(user: Any, organisation: Organisation) -> int | None:
 
 
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = incident_for_viewer(request.user, pk)
+    viewer = viewer_for(request.user)
+    incident = incident_for_viewer(viewer, pk)
     links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
     prefetch_related_objects([incident], Prefetch("actor_links", queryset=links))
     signed_in = request.user.is_authenticated
     context = {
         "incident": incident,
         "sharing_explanation": SHARING_LEVEL_EXPLANATIONS[incident.sharing_level],  # type: ignore[index]
-        # Who reported and reviewed an incident is for signed-in users only.
-        "show_names": signed_in,
+        # Who reported an incident is for those who may learn it (incidents.access); who reviewed
+        # it, for signed-in users only.
+        "show_reporter": may_see_reporter(viewer, incident),
+        "corrections": list(incident.corrections.order_by("corrected_at", "id")),
         "reviewers": _reviewers(incident) if signed_in else {},
         "can_edit": signed_in and incident.organisation_id is not None and can_edit_incident(request.user, incident),
         "is_analyst": is_analyst(request.user),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from advisories.models import Country, Region
 
-from ..access import viewer_for
+from ..access import Viewer, may_see_reporter, viewer_for
 from ..export import csv_lines
 from ..filters import IncidentFilter, canonical_query
 from ..models import Incident
@@ -54,8 +54,8 @@ class IncidentPaginator(Paginator):
 
 def incident_list(request: HttpRequest) -> HttpResponse:
     """Everything the user may see, in every country."""
-    incidents = incident_list_for(viewer_for(request.user))
-    return _list_page(request, incidents, heading=_("Incidents"))
+    viewer = viewer_for(request.user)
+    return _list_page(request, viewer, incident_list_for(viewer), heading=_("Incidents"))
 
 
 def organisation_incidents(request: HttpRequest) -> HttpResponse:
@@ -66,7 +66,7 @@ def organisation_incidents(request: HttpRequest) -> HttpResponse:
     if not viewer.organisation_ids:
         raise PermissionDenied(_("You are not a member of any organisation."))
     incidents = incident_list_for(viewer, organisation_ids=viewer.organisation_ids)
-    return _list_page(request, incidents, heading=_("My organisation's incidents"), mine=True)
+    return _list_page(request, viewer, incidents, heading=_("My organisation's incidents"), mine=True)
 
 
 def country_incidents(request: HttpRequest, country_code: str) -> HttpResponse:
@@ -75,10 +75,11 @@ def country_incidents(request: HttpRequest, country_code: str) -> HttpResponse:
     country = Country.objects.filter(code=country_code.upper()).first()
     if country is None:
         raise Http404(_("There is no country with the code %(code)s.") % {"code": country_code.upper()})
-    incidents = incident_list_for(viewer_for(request.user), country=country)
+    viewer = viewer_for(request.user)
     return _list_page(
         request,
-        incidents,
+        viewer,
+        incident_list_for(viewer, country=country),
         heading=_("Incidents in %(place)s") % {"place": country.name},
         country=country,
     )
@@ -99,10 +100,11 @@ def region_incidents(request: HttpRequest, country_code: str, region_code: str) 
             _("There is no region %(region)s in the country %(country)s.")
             % {"region": region_code.upper(), "country": country_code.upper()}
         )
-    incidents = incident_list_for(viewer_for(request.user), country=region.country, region=region)
+    viewer = viewer_for(request.user)
     return _list_page(
         request,
-        incidents,
+        viewer,
+        incident_list_for(viewer, country=region.country, region=region),
         heading=_("Incidents in %(place)s") % {"place": region.name},
         country=region.country,
         region=region,
@@ -133,7 +135,8 @@ def incident_export(request: HttpRequest) -> HttpResponseBase:
         )
     base_url = request.build_absolute_uri("/").rstrip("/")
     response = StreamingHttpResponse(
-        csv_lines(incident_export_rows(filterset.qs), base_url=base_url), content_type="text/csv; charset=utf-8"
+        csv_lines(incident_export_rows(filterset.qs), base_url=base_url, viewer=viewer),
+        content_type="text/csv; charset=utf-8",
     )
     filename = f"vigil-incidents-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -142,6 +145,7 @@ def incident_export(request: HttpRequest) -> HttpResponseBase:
 
 def _list_page(
     request: HttpRequest,
+    viewer: Viewer,
     incidents: QuerySet[Incident],
     *,
     heading: str,
@@ -157,6 +161,9 @@ def _list_page(
     page: Page[Incident] | None = None
     if valid:
         page = IncidentPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        for incident in page.object_list:
+            # The reporting organisation, or None where the viewer may not learn it.
+            setattr(incident, "shown_reporter", incident.organisation if may_see_reporter(viewer, incident) else None)  # noqa: B010
     context: dict[str, Any] = {
         "heading": heading,
         "filter": filterset,

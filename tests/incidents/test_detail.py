@@ -157,10 +157,11 @@ def _queries(client: Client, url: str) -> int:
 @pytest.mark.parametrize(
     "who, expected",
     [
-        # The incident, its actors (twice: the list pages' prefetch and the roles) and target types.
-        ("anonymous", 4),
+        # The incident, its actors (twice: the list pages' prefetch and the roles), target types
+        # and corrections.
+        ("anonymous", 5),
         # + session, user, memberships, partners, reviewers, the edit right, the header's memberships.
-        ("officer_a", 11),
+        ("officer_a", 12),
     ],
 )
 def test_the_page_runs_the_same_queries_for_3_or_30_actors(cast, who, expected):
