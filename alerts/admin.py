@@ -3,8 +3,8 @@
 Subscriptions are ended, never deleted (their deliveries point to them), through the same
 service the pages use. Digest runs, immediate alerts and deliveries are the sending engine's
 records: the admin shows them and changes nothing. An incident alert's subject quotes the
-incident's title, so staff who are not superusers see it only if the sharing rules let them
-see the incident, as everywhere else.
+incident's title, so staff, superusers included, see it, and which incident an alert was
+about, only if the sharing rules let them see the incident, as everywhere else.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from incidents.selectors import incidents_visible_to
-
 from .models import Delivery, DeliveryStatus, DigestRun, EndReason, ImmediateAlert, OptOut, Subscription
+from .selectors import with_hidden_incidents
 from .services import MAX_ADDRESSES, normalise_email, subscription_end
 
 
@@ -219,18 +218,49 @@ class DigestRunAdmin(ReadOnlyAdmin):
         return run.failed_count
 
 
+def _shown_alert(alert: ImmediateAlert, *, hidden: bool) -> str:
+    """An alert as "Incident #18", or without its number when the viewer may not see it."""
+    if hidden and alert.incident_id is not None:
+        return gettext("%(kind)s (one you may not see)") % {"kind": alert.get_kind_display()}
+    return str(alert)
+
+
 @admin.register(ImmediateAlert)
 class ImmediateAlertAdmin(ReadOnlyAdmin):
-    # The incident is named by its number only: its title may be for its organisation's eyes.
-    list_display = ("__str__", "kind", "incident_id", "place", "created_at", "planned_at", "sent", "pending", "failed")
+    # The incident is named by its number only (its title may be for its organisation's eyes),
+    # and not even that when the sharing rules hide it from the viewer.
+    list_display = (
+        "shown_alert",
+        "kind",
+        "shown_incident",
+        "place",
+        "created_at",
+        "planned_at",
+        "sent",
+        "pending",
+        "failed",
+    )
     list_filter = ("kind",)
     list_select_related = ("advisory__country", "advisory__region")
-    fields = ("kind", "incident_id", "place", "created_at", "planned_at")
+    fields = ("kind", "shown_incident", "place", "created_at", "planned_at")
     readonly_fields = fields
     date_hierarchy = "created_at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ImmediateAlert]:
-        return super().get_queryset(request).annotate(**_status_counts())
+        alerts = super().get_queryset(request).annotate(**_status_counts())
+        return with_hidden_incidents(alerts, request.user, incident="incident_id", name="incident_hidden")
+
+    @admin.display(description=_("immediate alert"))
+    def shown_alert(self, alert: Any) -> str:
+        return _shown_alert(alert, hidden=getattr(alert, "incident_hidden", True))
+
+    @admin.display(description=_("incident"))
+    def shown_incident(self, alert: Any) -> str:
+        if alert.incident_id is None:
+            return ""
+        if getattr(alert, "incident_hidden", True):
+            return gettext("(one you may not see)")
+        return str(alert.incident_id)
 
     @admin.display(description=_("advisory of"))
     def place(self, alert: ImmediateAlert) -> str:
@@ -295,25 +325,14 @@ class DeliveryAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
-        deliveries = super().get_queryset(request)
-        if request.user.is_superuser:
-            return deliveries.annotate(subject_hidden=Value(False, output_field=BooleanField()))
-        visible = incidents_visible_to(request.user).filter(pk=OuterRef("alert__incident_id"))
-        return deliveries.annotate(
-            subject_hidden=Case(
-                When(alert__incident_id__isnull=True, then=Value(False)),
-                When(Exists(visible), then=Value(False)),
-                default=Value(True),
-                output_field=BooleanField(),
-            )
-        )
+        return with_hidden_incidents(super().get_queryset(request), request.user)
 
     @admin.display(description=_("what"))
-    def what(self, delivery: Delivery) -> str:
+    def what(self, delivery: Any) -> str:
         if delivery.run is not None:
             return str(delivery.run)
         if delivery.alert is not None:
-            return str(delivery.alert)
+            return _shown_alert(delivery.alert, hidden=getattr(delivery, "subject_hidden", True))
         return ""
 
     @admin.display(description=_("subject"))

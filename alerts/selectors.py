@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, Model, OuterRef, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from .models import Delivery, OptOut, Subscription
 from .tokens import InvalidToken, TokenSubject, confirmation_token_read, unsubscribe_token_read
 
 AnyUser = AbstractBaseUser | AnonymousUser
+RowT = TypeVar("RowT", bound=Model)
 
 
 # Subscriptions ----------------------------------------------------------------------------
@@ -62,6 +64,27 @@ def managed_subscription(user: AnyUser | None, pk: int) -> Subscription:
 # The delivery log -------------------------------------------------------------------------
 
 
+def with_hidden_incidents(
+    rows: QuerySet[RowT], user: AnyUser, *, incident: str = "alert__incident_id", name: str = "subject_hidden"
+) -> QuerySet[RowT]:
+    """Mark each row (a delivery, an immediate alert) whose incident the user may not see.
+
+    Such a row shows that an alert went out, never which incident it was about: no id, no
+    link, no title (the subject quotes it), no date of the incident.
+    """
+    visible = incidents_visible_to(user).filter(pk=OuterRef(incident))
+    return rows.annotate(
+        **{
+            name: Case(
+                When(**{f"{incident}__isnull": True}, then=Value(False)),
+                When(Exists(visible), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        }
+    )
+
+
 def delivery_log(
     user: AnyUser,
     *,
@@ -76,25 +99,15 @@ def delivery_log(
     and a member who also belongs to another organisation may have been sent that
     organisation's incidents; the manager reads the subject only if they may see the incident.
     """
-    visible = incidents_visible_to(user).filter(pk=OuterRef("alert__incident_id"))
-    deliveries = (
-        Delivery.objects.filter(subscription__organisation_id__in=list(organisation_ids))
-        .select_related(
+    deliveries = with_hidden_incidents(
+        Delivery.objects.filter(subscription__organisation_id__in=list(organisation_ids)).select_related(
             "subscription__organisation",
             "run",
             "alert__advisory__country",
             "alert__advisory__region",
-        )
-        .annotate(
-            subject_hidden=Case(
-                When(alert__incident_id__isnull=True, then=Value(False)),
-                When(Exists(visible), then=Value(False)),
-                default=Value(True),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("-created_at", "-id")
-    )
+        ),
+        user,
+    ).order_by("-created_at", "-id")
     if status:
         deliveries = deliveries.filter(status=status)
     if since is not None:

@@ -5,9 +5,11 @@ inline, e-mail written to files, a local-memory cache. Setting DATABASE_URL, RED
 and EMAIL_URL moves the same code onto PostgreSQL, Redis and an SMTP server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +40,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
+    "axes",
+    "csp",
     "advisories",
     "incidents",
     "alerts",
@@ -60,6 +63,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "locked, try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -183,6 +190,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in (the site's and the admin's): django-axes counts failures per username and address and
+# refuses that pair for AXES_COOLOFF_TIME after AXES_FAILURE_LIMIT of them, the right password too.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# Behind proxies that append to X-Forwarded-For, how many: the client is the address they saw.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# API tokens: failed token authentications per client address before a 429, and over how long.
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=10)
+API_TOKEN_FAILURE_WINDOW_SECONDS = env.int("API_TOKEN_FAILURE_WINDOW_SECONDS", default=600)
+# How long a new API token works unless its owner chooses otherwise.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -209,14 +234,46 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# HTTPS: DJANGO_HTTPS=true, for a site served over TLS, turns on the redirect, HSTS and secure
+# cookies together (each can still be set on its own). Off by default: `make run`, the embedded
+# default and compose serve plain HTTP, where a redirect to https:// would leave nothing to reach.
+HTTPS = env.bool("DJANGO_HTTPS", default=False)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False) else None
 )
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+# /healthz answers a load balancer's plain-HTTP probes.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+# Asks browsers' built-in HSTS lists to carry the site; only for a domain meant to stay on HTTPS.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything from this site, no inline script or style
+# unless it carries the request's nonce (the API documentation's one style block does).
+_CSP_SELF = ["'self'"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": _CSP_SELF,
+        "script-src": [*_CSP_SELF, NONCE],
+        "style-src": [*_CSP_SELF, NONCE],
+        # Swagger UI's stylesheet draws its icons as data: images.
+        "img-src": [*_CSP_SELF, "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": _CSP_SELF,
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (config/security.py): no page of Vigil uses these browser features.
+PERMISSIONS_POLICY = env.str(
+    "DJANGO_PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+)
 
 # The JSON API at /api/v1/ (config/api/, each app's api/ package).
 REST_FRAMEWORK = {
@@ -280,9 +337,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Tasks run inline in the embedded default: a line per task would bury the commands' output.
     # (and kombu warns that the in-memory broker, which nothing uses then, has no host name).
-    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
-    if CELERY_TASK_ALWAYS_EAGER
-    else {},
+    # django-axes says at every start that it runs; its warnings (failures, lockouts) stay.
+    "loggers": {"axes": {"level": "WARNING"}}
+    | (
+        {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+        if CELERY_TASK_ALWAYS_EAGER
+        else {}
+    ),
 }
 
 VIGIL_PUBLIC_URL = env.str("VIGIL_PUBLIC_URL", default="http://127.0.0.1:8000")

@@ -30,27 +30,37 @@ of an attack can put its staff at risk, so the public never learns it. Its name 
 
 Imported incidents have no reporting organisation to show.
 
+Being a superuser grants no right to read incidents: the admin reads them through these
+rules too. A platform operator who must see every incident holds an explicit role, the
+permission `incidents.view_all_incidents`, given to the user or to one of their groups on
+purpose (`is_platform_operator`); Django's "superusers have every permission" does not
+count here. Operators see every incident, on every surface.
+
 Who may change what:
 
 - An active organisation's officers, security managers and administrators (OFFICER_ROLES) log
   incidents for it and edit those it reported (`officer_organisations`, `can_edit_incident`).
   An imported incident has no organisation: nobody edits it here.
 - Analysts verify, publish and retract (`is_analyst`).
+- An organisation's administrators (Role.ADMIN), and platform operators, add and remove its
+  members and change their roles (`administered_organisations`); each change is recorded
+  (incidents/memberships.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.db.models import Q, QuerySet
 
-from .models import OFFICER_ROLES, Incident, Membership, Organisation, ReviewStatus, SharingLevel
+from .models import OFFICER_ROLES, Incident, Membership, Organisation, ReviewStatus, Role, SharingLevel
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
 PUBLIC = Q(status=ReviewStatus.PUBLISHED, sharing_level=SharingLevel.CLEAR)
 COMMUNITY_LEVELS = (SharingLevel.CLEAR, SharingLevel.GREEN)
+OPERATOR_PERMISSION = ("incidents", "view_all_incidents")
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Viewer:
 
     user_id: int | None = None
     is_analyst: bool = False
+    is_operator: bool = False
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
     officer_organisation_ids: frozenset[int] = field(default_factory=frozenset)
     partner_organisation_ids: frozenset[int] = field(default_factory=frozenset)
@@ -88,6 +99,7 @@ def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
     return Viewer(
         user_id=user.pk,
         is_analyst=bool(getattr(user, "is_staff", False)),
+        is_operator=is_platform_operator(user),
         organisation_ids=organisation_ids,
         officer_organisation_ids=frozenset(org_id for org_id, role in memberships if role in OFFICER_ROLES),
         partner_organisation_ids=partner_ids - organisation_ids,
@@ -117,6 +129,8 @@ def organisation_viewer(organisation: Organisation) -> Viewer:
 
 def visibility_filter(viewer: Viewer) -> Q:
     """The Q object that selects exactly the incidents this viewer may see."""
+    if viewer.is_operator:
+        return Q()
     allowed = PUBLIC
     if viewer.is_member or viewer.is_analyst:
         allowed |= Q(sharing_level__in=COMMUNITY_LEVELS) & ~Q(status=ReviewStatus.RETRACTED)
@@ -136,6 +150,20 @@ def visibility_filter(viewer: Viewer) -> Q:
             status=ReviewStatus.RETRACTED
         )
     return allowed
+
+
+def is_platform_operator(user: AnyUser | None) -> bool:
+    """Whether the user holds the operator's permission themselves or through a group.
+
+    Asked of the permission rows, not of `has_perm`, which answers yes to every superuser.
+    Operators are service staff: the question is not asked (no query) for anyone else.
+    """
+    if user is None or not user.is_authenticated or not user.is_active or not getattr(user, "is_staff", False):
+        return False
+    app_label, codename = OPERATOR_PERMISSION
+    return Permission.objects.filter(
+        Q(user__pk=user.pk) | Q(group__user__pk=user.pk), content_type__app_label=app_label, codename=codename
+    ).exists()
 
 
 # Who may change what ----------------------------------------------------------------------
@@ -183,3 +211,13 @@ def may_see_reporter(viewer: Viewer, incident: Incident) -> bool:
         sharing_level=incident.sharing_level,
         named_publicly=organisation is not None and organisation.named_publicly,
     )
+
+
+def administered_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
+    """The organisations whose members and roles the user may change: those they administer,
+    or every one for a platform operator."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if is_platform_operator(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(memberships__user_id=user.pk, memberships__role=Role.ADMIN).distinct()

@@ -3,8 +3,10 @@
 Three rules shape it. An incident is checked by `incident_clean`, the same rules as the form
 officers use, so a save never ends in a database error and the messages are the same. Review
 states change only through the services (the actions below), so publishing always notifies
-subscribers. And staff who are not superusers see in the admin only the incidents the sharing
-rules let analysts see: the admin is one more page that reads incidents.
+subscribers. And the admin is one more page that reads incidents: everyone, superusers
+included, sees in it only the incidents the sharing rules (incidents/access.py) let them see,
+delete pages included; memberships are changed only by the organisation's administrators and
+recorded (incidents/admin_rules.py).
 """
 
 from __future__ import annotations
@@ -13,22 +15,46 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .access import viewer_for, visibility_filter
+from advisories.models import Source
+
+from .access import administered_organisations, is_platform_operator
+from .admin_rules import (
+    ChangeRecordAdmin,
+    HidesIncidentsOnDeletePages,
+    MembershipRules,
+    RecordsOperatorRoleChanges,
+    extend_registered_admin,
+    membership_changes_for,
+    save_membership_formset,
+)
+from .api_tokens import ApiToken
 from .corrections import IncidentCorrection
-from .models import Actor, Incident, IncidentActor, IncidentType, Membership, Organisation, TargetType
+from .memberships import membership_remove, membership_save
+from .models import (
+    Actor,
+    Incident,
+    IncidentActor,
+    IncidentType,
+    Membership,
+    MembershipChange,
+    OperatorRoleChange,
+    Organisation,
+    TargetType,
+)
+from .selectors import incidents_visible_to
 from .services import SCALAR_FIELDS, IncidentFields, incident_clean, incident_publish, incident_verify
 
 TIMESTAMPS = ("created_at", "updated_at")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(MembershipRules, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ("user",)
@@ -36,7 +62,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HidesIncidentsOnDeletePages):
     list_display = ("name", "kind", "time_zone", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "slug")
@@ -45,19 +71,61 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = (MembershipInline,)
     readonly_fields = TIMESTAMPS
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Membership:
+            save_membership_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MembershipRules, admin.ModelAdmin):
     list_display = ("user", "organisation", "role")
     list_filter = ("role", "organisation")
     list_select_related = ("user", "organisation")
     search_fields = ("user__username", "user__email", "organisation__name")
-    autocomplete_fields = ("user", "organisation")
+    autocomplete_fields = ("user",)
     readonly_fields = TIMESTAMPS
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).filter(organisation__in=administered_organisations(request.user))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organisation":
+            # Only the organisations whose members the user may change can be chosen.
+            kwargs["queryset"] = administered_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        membership_save(by=request.user, membership=obj)  # type: ignore[arg-type]
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_remove(by=request.user, membership=obj)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("organisation", "user"):
+            membership_remove(by=request.user, membership=membership)  # type: ignore[arg-type]
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(ChangeRecordAdmin):
+    """The record of membership changes: read-only, and only of the organisations the user
+    administers (every one for a platform operator)."""
+
+    list_display = ("changed_at", "organisation", "username", "action", "old_role", "new_role", "changed_by_username")
+    list_filter = ("action", "organisation")
+    list_select_related = ("organisation",)
+    search_fields = ("username", "changed_by_username", "organisation__name")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MembershipChange]:
+        return membership_changes_for(request, super().get_queryset(request))
+
+    def may_read(self, request: HttpRequest) -> bool:
+        return administered_organisations(request.user).exists()
 
 
 @admin.register(IncidentType)
-class IncidentTypeAdmin(admin.ModelAdmin):
+class IncidentTypeAdmin(HidesIncidentsOnDeletePages):
     list_display = ("name", "category", "acled_event_type", "acled_sub_event_type", "acled_default", "position")
     list_filter = ("category", "acled_event_type", "acled_default")
     list_select_related = ("category",)
@@ -66,7 +134,7 @@ class IncidentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(HidesIncidentsOnDeletePages):
     list_display = ("name", "kind")
     list_filter = ("kind",)
     search_fields = ("name", "aliases", "description")
@@ -74,7 +142,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetType)
-class TargetTypeAdmin(admin.ModelAdmin):
+class TargetTypeAdmin(HidesIncidentsOnDeletePages):
     list_display = ("name", "slug", "position")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -147,7 +215,7 @@ REVIEW_FIELDS = (
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(HidesIncidentsOnDeletePages):
     form = IncidentAdminForm
     list_display = (
         "title",
@@ -187,11 +255,10 @@ class IncidentAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Incident]:
-        incidents = super().get_queryset(request)
-        if getattr(request.user, "is_superuser", False):
-            return incidents
-        # The sharing rules hold here too: analysts are not party to TLP:AMBER and TLP:RED reports.
-        return incidents.filter(visibility_filter(viewer_for(request.user)))
+        # The sharing rules hold here too, for superusers as well: only platform operators see
+        # every incident. Hidden ones are absent from the list, and their pages "do not exist".
+        visible = incidents_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
     @admin.action(description=_("Verify the selected incidents"))
     def verify_selected(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
@@ -214,3 +281,38 @@ class IncidentAdmin(admin.ModelAdmin):
                 done += 1
         if done:
             self.message_user(request, gettext("%(count)d incident(s) updated.") % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(OperatorRoleChange)
+class OperatorRoleChangeAdmin(ChangeRecordAdmin):
+    """The record of who was given the platform operator's role: read by operators only."""
+
+    list_display = ("changed_at", "username", "granted", "changed_by_username")
+    list_filter = ("granted",)
+    search_fields = ("username", "changed_by_username")
+
+    def may_read(self, request: HttpRequest) -> bool:
+        return is_platform_operator(request.user)
+
+
+# A source document cannot be deleted while incidents cite it: its delete page lists them.
+extend_registered_admin(admin.site, HidesIncidentsOnDeletePages, Source)
+# Users and groups carry the platform operator's role.
+extend_registered_admin(admin.site, RecordsOperatorRoleChanges, User, Group)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Users' API tokens, to see and to revoke (delete): only its owner creates one, on the token
+    page, the one place its key is ever shown. The admin never sees a key, only its hint."""
+
+    list_display = ("name", "user", "hint", "created", "expires_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("name", "user__username")
+    fields = readonly_fields = ("user", "name", "hint", "created", "expires_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

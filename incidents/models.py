@@ -6,8 +6,6 @@ need them for their sharing rules and alerts may import incidents but not the re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,23 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region, Source, ThreatCategory, TimeStamped, latitude_field, longitude_field
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+# Imported here, and so registered with the app's other models, and named from here by the rest.
+from .audit_models import MembershipChange as MembershipChange
+from .audit_models import OperatorRoleChange as OperatorRoleChange
+from .audit_models import acted_by_field as acted_by_field
+from .roles import MANAGER_ROLES as MANAGER_ROLES
+from .roles import OFFICER_ROLES as OFFICER_ROLES
+from .roles import Role as Role
 
 # A long report is a few pages; anything larger is a paste gone wrong and is refused.
 DESCRIPTION_MAX_LENGTH = 20_000
-
-
-def acted_by_field(verbose_name: StrOrPromise) -> models.ForeignKey[Any, Any]:
-    """Who did something to a row (verified, published, ended it): kept when the user is deleted, as empty."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
 
 
 class Organisation(TimeStamped):
@@ -77,19 +68,6 @@ class Organisation(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    READER = "reader", _("Reader")
-    OFFICER = "officer", _("Security officer")
-    SECURITY_MANAGER = "security_manager", _("Security manager")
-    ADMIN = "admin", _("Administrator")
-
-
-# Roles that may log incidents for their organisation and read its TLP:RED incidents.
-OFFICER_ROLES = frozenset({Role.OFFICER, Role.SECURITY_MANAGER, Role.ADMIN})
-# Roles that manage their organisation's alert subscriptions and read its delivery log.
-MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER, Role.ADMIN})
 
 
 class Membership(TimeStamped):
@@ -351,6 +329,11 @@ class Incident(TimeStamped):
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
+        permissions = [
+            # The platform operator's role: granted deliberately (the grant is an audited change of
+            # the user), never implied by being a superuser. See incidents/access.py.
+            ("view_all_incidents", _("Can see every incident, whatever its sharing level (platform operator)")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=5), name="incident_severity_1_to_5"),
             models.CheckConstraint(
@@ -435,5 +418,6 @@ class IncidentActor(models.Model):
         return f"{self.actor} ({self.get_role_display()})"
 
 
-# Kept in their own module; imported here so that Django finds the model.
+# Models of this app kept in modules of their own; importing them here registers them with the app.
+from .api_tokens import ApiToken  # noqa: E402, F401
 from .corrections import IncidentCorrection  # noqa: E402, F401

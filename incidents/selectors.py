@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework.authtoken.models import Token
 
 from advisories.models import Country, Region
 
 from .access import AnyUser, Viewer, viewer_for, visibility_filter
+from .api_tokens import ApiToken
 from .export import EXPORT_FIELDS
 from .models import Incident, IncidentActor, Membership
 
@@ -112,8 +112,8 @@ def recent_public_incidents(
     return list(incidents.order_by("-occurred_on", "-id")[:limit])
 
 
-def api_token_of(user: AnyUser) -> Token | None:
-    """The user's API token, if they have one (a user has at most one)."""
+def api_tokens_of(user: AnyUser) -> QuerySet[ApiToken]:
+    """The user's API tokens, newest first (none for an anonymous visitor)."""
     if not user.is_authenticated:
-        return None
-    return Token.objects.filter(user_id=user.pk).only("key", "created").first()
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created", "-id")

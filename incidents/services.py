@@ -16,17 +16,18 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from advisories.geo import PointOutsideCountry, RegionLocator
 from advisories.models import Country, Region
 
 from .access import is_analyst, officer_organisations, viewer_for, visibility_filter
+from .api_tokens import NAME_MAX_LENGTH, ApiToken, TokenRefused, key_digest, key_hint, new_key
 from .corrections import IncidentCorrection, changed_fields
 from .local_time import latest_local_time
 from .models import (
@@ -45,6 +46,9 @@ from .signals import incident_published, incident_submitted
 
 # Anywhere on Earth it is at most 14 hours ahead of UTC: a date later than that is in the future.
 MAX_UTC_OFFSET = dt.timedelta(hours=14)
+# An API token lasts at most this long; its last use is recorded to the minute.
+MAX_TOKEN_DAYS = 365
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
 @dataclass
@@ -390,23 +394,58 @@ def incident_retract(*, incident: Incident, analyst: User, reason: str) -> Incid
     )
 
 
-def api_token_create(*, user: User) -> str:
-    """Give an active user a new API token and return its key, the only time anyone sees it.
+def api_token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """Give an active user a new named API token and return it with its key, the only time anyone
+    sees the key. The user's other tokens keep working. `days` defaults to API_TOKEN_DEFAULT_DAYS.
 
-    A user has one token: a new one replaces the old, which stops working at once. The user's row
-    is locked so that two requests at the same moment cannot both create one.
+    The user's row is locked so that a deactivation at the same moment cannot slip between the
+    check and the creation.
     """
+    name = name.strip() or _("API token")
+    days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError({"name": _("Keep the name under %(max)d characters.") % {"max": NAME_MAX_LENGTH}})
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError({"days": _("A token lasts 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}})
+    key = new_key()
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if not locked.is_active:
             raise PermissionDenied(_("This account is deactivated, so it cannot have an API token."))
-        Token.objects.filter(user=locked).delete()
-        token = Token.objects.create(user=locked)
-    return str(token.key)
+        now = timezone.now()
+        token = ApiToken.objects.create(
+            user=locked,
+            name=name,
+            digest=key_digest(key),
+            hint=key_hint(key),
+            created=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
+    return token, key
 
 
-def api_token_revoke(*, user: User) -> bool:
-    """Delete the user's API token; True if there was one. Inactive users too: revoking only takes away."""
-    with transaction.atomic():
-        deleted, _per_model = Token.objects.filter(user=user).delete()
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Delete one of the user's API tokens; True if it was theirs. Inactive users too: revoking only takes away."""
+    deleted, _per_model = ApiToken.objects.filter(user_id=user.pk, pk=token_id).delete()
     return deleted > 0
+
+
+def api_token_authenticate(*, key: str) -> User:
+    """The active user whose unexpired token has this key, or TokenRefused with the reason.
+
+    Records the token's use at most once a LAST_USED_PRECISION, so that a busy program does not
+    cost a write per request.
+    """
+    token = ApiToken.objects.select_related("user").filter(digest=key_digest(key)).first()
+    if token is None:
+        raise TokenRefused(_("Invalid token."))
+    now = timezone.now()
+    if token.expires_at <= now:
+        raise TokenRefused(
+            _("This token expired on %(date)s UTC.") % {"date": token.expires_at.strftime("%Y-%m-%d %H:%M")}
+        )
+    if not token.user.is_active:
+        raise TokenRefused(_("User inactive or deleted."))
+    if token.last_used_at is None or token.last_used_at <= now - LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

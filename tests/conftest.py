@@ -65,6 +65,15 @@ def _static_files_without_manifest(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # The cache counts failed API tokens per address (config/api/auth.py) and throttled requests:
+    # every test starts with none, whatever the tests before it sent.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db):
     """The people of every app's access tests: tests/factories.py `make_cast`."""

@@ -198,7 +198,9 @@ def clean_environment(**variables: str) -> dict[str, str]:
     inherited = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("CELERY_", "ALERTS_", "EMAIL_", "DATABASE_", "REDIS_", "DJANGO_", "VIGIL_", "API_"))
+        if not name.startswith(
+            ("CELERY_", "ALERTS_", "EMAIL_", "DATABASE_", "REDIS_", "DJANGO_", "VIGIL_", "API_", "AXES_")
+        )
     }
     return {**inherited, "PYTHONUNBUFFERED": "1", **variables}
 

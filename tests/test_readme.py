@@ -182,7 +182,7 @@ def test_every_command_not_run_is_still_in_the_readme():
 def test_the_readme_command_exits_0_as_printed_after_make_run(served_copy, command):
     if "../shared" in command:
         require(shared_missing())
-    token = served_copy.manage("drf_create_token", "kora_officer").split()[2]
+    token = served_copy.manage("api_token_create", "kora_officer", "--name", "README").split()[0]
     env = clean_environment(VIGIL_TOKEN=token)
 
     run(["bash", "-c", command.replace(PRINTED_ADDRESS, served_copy.url)], cwd=served_copy.path, env=env, timeout=900)

@@ -30,7 +30,10 @@ ANALYST = DemoAccount(
     email="analyst@vigil.localhost",
     is_staff=True,
     is_superuser=True,
-    can="staff and superuser: signs in to the admin and edits every advisory, rating, contact and report",
+    can=(
+        "staff and superuser: signs in to the admin and edits every advisory, rating, contact and report; "
+        "sees incidents as an analyst does (no TLP:AMBER or above of any organisation)"
+    ),
 )
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (ANALYST,)

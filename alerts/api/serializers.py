@@ -211,11 +211,11 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
 
     subscription = DeliverySubscriptionSerializer(read_only=True)
     digest = DigestBriefSerializer(source="run", read_only=True, allow_null=True)
-    incident = serializers.IntegerField(
-        source="alert.incident_id",
-        read_only=True,
-        allow_null=True,
-        help_text=_("The id of the incident an immediate alert was about (see /api/v1/incidents/)."),
+    incident = serializers.SerializerMethodField(
+        help_text=_(
+            "The id of the incident an immediate alert was about (see /api/v1/incidents/); null when your "
+            "own account may not see that incident (`subject_hidden`)."
+        ),
     )
     advisory = AdvisoryBriefSerializer(
         source="alert.advisory",
@@ -252,6 +252,13 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, read_only=True))
+    def get_incident(self, delivery: Delivery) -> int | None:
+        # An alert about an incident the reader may not see shows that it went out, not which one.
+        if delivery.alert is None or getattr(delivery, "subject_hidden", True):
+            return None
+        return delivery.alert.incident_id
 
     @extend_schema_field(serializers.CharField(allow_null=True, read_only=True))
     def get_subject(self, delivery: Delivery) -> str | None:

@@ -26,6 +26,7 @@ from advisories.demo.loader import DemoContext, DemoDataError, LoadReport
 from advisories.models import Region, Source
 from advisories.services import Outcome
 from advisories.services.common import apply, save_changes
+from incidents.memberships import membership_save
 from incidents.models import (
     Actor,
     Incident,
@@ -151,10 +152,14 @@ def _load_memberships(report: LoadReport, lookups: _Lookups) -> None:
         organisation = lookups.organisations[record.organisation]
         membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
         if membership is None:
-            Membership.objects.create(user=user, organisation=organisation, role=record.role)
+            membership_save(by=None, membership=Membership(user=user, organisation=organisation, role=record.role))
             outcome = Outcome.CREATED
+        elif membership.role != record.role:
+            membership.role = record.role
+            membership_save(by=None, membership=membership)
+            outcome = Outcome.UPDATED
         else:
-            outcome = save_changes(membership, apply(membership, {"role": record.role}))
+            outcome = Outcome.UNCHANGED
         report.add(MEMBERSHIPS, outcome)
 
 

@@ -188,3 +188,14 @@ def test_members_who_are_not_managers_may_not_read_the_log(cast):
         response = signed_in(user).get(LOG)
         assert response.status_code == 403
         assert "x@sahel.example" not in response.content.decode()
+
+
+def test_an_alert_about_an_incident_the_manager_may_not_see_links_to_no_incident(cast):
+    hidden, shown = alerts_to_a_member_of_two(cast, SubscriptionFactory.create(organisation=cast.org_a))
+    assert hidden.alert is not None and shown.alert is not None
+
+    content = signed_in(cast.manager_a).get(LOG).content.decode()
+
+    assert reverse("incidents:detail", kwargs={"pk": shown.alert.incident_id}) in content
+    assert reverse("incidents:detail", kwargs={"pk": hidden.alert.incident_id}) not in content
+    assert content.count("Incident alert") == 2

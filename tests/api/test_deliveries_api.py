@@ -124,3 +124,14 @@ def test_the_delivery_log_is_paginated_newest_first(cast):
 
     assert [row["id"] for row in first["results"] + second["results"]] == sorted(created, reverse=True)
     assert second["next"] is None
+
+
+def test_an_alert_about_an_incident_the_manager_may_not_see_does_not_say_which_incident(cast):
+    """The log shows that the alert went out, not which incident of the third organisation it was."""
+    hidden, shown = alerts_to_a_member_of_two(cast, a_subscription(cast))
+    assert hidden.alert is not None and shown.alert is not None
+
+    rows = {row["id"]: row for row in client_of(cast.manager_a).get(DELIVERIES).json()["results"]}
+
+    assert rows[hidden.pk]["incident"] is None
+    assert rows[shown.pk]["incident"] == shown.alert.incident_id

@@ -15,12 +15,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from advisories.models import Region
 from incidents.models import Incident, ReviewStatus, SharingLevel
 from incidents.selectors import incidents_visible_to
+from tests.api.clients import api_key_for
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +49,7 @@ SEES: dict[tuple[str, str], set[str]] = {
 def client_of(cast, who: str) -> APIClient:
     client = APIClient()
     if who != "anonymous":
-        token, _created = Token.objects.get_or_create(user=getattr(cast, who))
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_for(getattr(cast, who))}")
     return client
 
 

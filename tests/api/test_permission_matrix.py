@@ -7,6 +7,11 @@ who may use it fails `test_the_table_names_every_operation_of_the_schema`. Who m
 incident is written out here (VISIBLE), not asked of the code under test; the selector's own
 rules are tested in tests/incidents/.
 
+Two more rows: a superuser of no organisation, who gets what an analyst gets (being a superuser
+grants no right to read incidents), and a platform operator (incidents.view_all_incidents), who
+sees every incident. The admin's own rows, for the same people, are in
+tests/incidents/test_admin_sharing.py.
+
 Organisation A's objects: an incident reported by officer_a (still submitted, so nobody outside
 the sharing level sees it), an alert subscription made by manager_a and a delivery under it.
 """
@@ -20,6 +25,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -36,20 +42,22 @@ from tests.factories import (
     ReportSectionFactory,
     SecurityReportRevisionFactory,
     ThreatRatingFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-USERS = ["anonymous", "reader_a", "officer_a", "manager_a", "officer_b", "analyst"]
+USERS = ["anonymous", "reader_a", "officer_a", "manager_a", "officer_b", "analyst", "superuser", "operator"]
 LEVELS = [level.value for level in SharingLevel]
 MEMBERS = {"reader_a", "officer_a", "manager_a", "officer_b"}
+STAFF = {"analyst", "superuser", "operator"}
 # Who sees a submitted incident of A reported by officer_a (B is not A's partner).
 VISIBLE: dict[str, set[str]] = {
-    "clear": MEMBERS | {"analyst"},
-    "green": MEMBERS | {"analyst"},
-    "amber": {"reader_a", "officer_a", "manager_a"},
-    "amber_strict": {"reader_a", "officer_a", "manager_a"},
-    "red": {"officer_a", "manager_a"},
+    "clear": MEMBERS | STAFF,
+    "green": MEMBERS | STAFF,
+    "amber": {"reader_a", "officer_a", "manager_a", "operator"},
+    "amber_strict": {"reader_a", "officer_a", "manager_a", "operator"},
+    "red": {"officer_a", "manager_a", "operator"},
 }
 OFFICERS = {"officer_a", "manager_a", "officer_b"}  # who may log incidents
 A_OFFICERS = {"officer_a", "manager_a"}  # who may correct A's incidents
@@ -139,10 +147,10 @@ TABLE: dict[tuple[str, str], tuple[Expect, Callable[[str], dict[str, Any]] | Non
     ("GET", "/api/v1/incidents/{id}/"): (lambda who, level: 200 if who in VISIBLE[level] else 404, None),
     ("PUT", "/api/v1/incidents/{id}/"): (by_incident_visibility(A_OFFICERS, 200), incident_body),
     ("PATCH", "/api/v1/incidents/{id}/"): (by_incident_visibility(A_OFFICERS, 200), lambda level: {"severity": 4}),
-    ("POST", "/api/v1/incidents/{id}/verify/"): (by_incident_visibility({"analyst"}, 200), None),
-    ("POST", "/api/v1/incidents/{id}/publish/"): (by_incident_visibility({"analyst"}, 200), None),
+    ("POST", "/api/v1/incidents/{id}/verify/"): (by_incident_visibility(STAFF, 200), None),
+    ("POST", "/api/v1/incidents/{id}/publish/"): (by_incident_visibility(STAFF, 200), None),
     ("POST", "/api/v1/incidents/{id}/retract/"): (
-        by_incident_visibility({"analyst"}, 200),
+        by_incident_visibility(STAFF, 200),
         lambda level: {"reason": "A duplicate."},
     ),
     ("GET", "/api/v1/subscriptions/"): (signed_in(200), None),
@@ -171,6 +179,14 @@ def schema_operations() -> set[tuple[str, str]]:
 
 def test_the_table_names_every_operation_of_the_schema():
     assert schema_operations() == set(TABLE)
+
+
+@pytest.fixture
+def cast(cast: SimpleNamespace) -> SimpleNamespace:
+    cast.superuser = UserFactory.create(username="superuser", is_staff=True, is_superuser=True)
+    cast.operator = UserFactory.create(username="operator", is_staff=True)
+    cast.operator.user_permissions.add(Permission.objects.get(codename="view_all_incidents"))
+    return cast
 
 
 def make_world(cast: SimpleNamespace, level: str) -> World:

@@ -21,7 +21,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Err
 from schemathesis.generation.hypothesis.builder import add_examples
@@ -36,6 +35,7 @@ from advisories.models import ContactPoint, SecurityReport, ThreatCategory, Thre
 from alerts.models import Subscription
 from incidents.models import Actor, IncidentType
 from incidents.selectors import incidents_visible_to
+from tests.api.clients import api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,7 @@ def demo(keep_the_test_connection: None) -> None:
 
 
 def headers_of(user: Any) -> dict[str, str]:
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Bearer {token.key}"}
+    return {"Authorization": f"Bearer {api_key_for(user)}"}
 
 
 def real_path_parameters(path: str, user: Any) -> dict[str, Any] | None:

@@ -3,11 +3,12 @@ incidents_visible_to by every page, export, feed, API endpoint and e-mail; and, 
 who may log and edit an incident. The people are those of tests/factories.py `make_cast`."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
-from incidents.access import can_edit_incident, officer_organisations
+from incidents.access import can_edit_incident, is_platform_operator, officer_organisations
 from incidents.models import ReviewStatus, SharingLevel
 from incidents.selectors import incidents_visible_to
-from tests.factories import PEOPLE, IncidentFactory
+from tests.factories import PEOPLE, IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,33 @@ def test_reading_the_visible_incidents_costs_a_fixed_number_of_queries(cast, dja
             list(incident.actors.all())
             list(incident.target_types.all())
     assert len(incidents) == 5
+
+
+# Superusers and platform operators -------------------------------------------------------
+
+
+def test_a_superuser_is_not_an_operator_and_sees_what_an_analyst_sees(cast):
+    root = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    incidents = {
+        level: IncidentFactory.create(sharing_level=level, status=ReviewStatus.SUBMITTED, organisation=cast.org_a)
+        for level in SharingLevel
+    }
+
+    assert not is_platform_operator(root)
+    seen = {
+        level for level, incident in incidents.items() if incidents_visible_to(root).filter(pk=incident.pk).exists()
+    }
+    assert seen == {SharingLevel.CLEAR, SharingLevel.GREEN}
+
+
+def test_an_operator_sees_every_incident_whatever_its_level_and_status(cast):
+    operator = UserFactory.create(username="operator", is_staff=True)
+    group = Group.objects.create(name="Platform operators")
+    group.permissions.add(Permission.objects.get(codename="view_all_incidents"))
+    operator.groups.add(group)
+    retracted = IncidentFactory.create(
+        sharing_level=SharingLevel.RED, status=ReviewStatus.RETRACTED, organisation=cast.org_b
+    )
+
+    assert is_platform_operator(operator)
+    assert incidents_visible_to(operator).filter(pk=retracted.pk).exists()

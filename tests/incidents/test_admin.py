@@ -14,7 +14,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from advisories.models import Region
-from incidents.models import Incident, IncidentActor, IncidentType, ReviewStatus, SharingLevel, TargetType
+from incidents import services
+from incidents.api_tokens import ApiToken
+from incidents.models import (
+    Incident,
+    IncidentActor,
+    IncidentType,
+    MembershipChange,
+    OperatorRoleChange,
+    ReviewStatus,
+    SharingLevel,
+    TargetType,
+)
 from tests.factories import ActorFactory, IncidentFactory, MembershipFactory, UserFactory
 from tests.incidents.pages import incident_form
 
@@ -29,8 +40,12 @@ def _url(model: type[Model], view: str, *args: Any) -> str:
 
 @pytest.fixture
 def superuser_client(db) -> Client:
+    """A superuser who is also a platform operator: being a superuser alone opens no incident
+    and no organisation's memberships (tests/incidents/test_admin_sharing.py)."""
     client = Client()
-    client.force_login(UserFactory.create(username="root", is_staff=True, is_superuser=True))
+    root = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    root.user_permissions.add(Permission.objects.get(codename="view_all_incidents"))
+    client.force_login(root)
     return client
 
 
@@ -39,7 +54,12 @@ def one_of_each(db) -> dict[type[Model], Model]:
     membership = MembershipFactory.create()
     incident = IncidentFactory.create(organisation=membership.organisation, reporter=membership.user)
     link = IncidentActor.objects.create(incident=incident, actor=ActorFactory.create())
+    change = MembershipChange.objects.create(
+        organisation=membership.organisation, user=membership.user, username="someone", action="added"
+    )
     return {
+        MembershipChange: change,
+        OperatorRoleChange: OperatorRoleChange.objects.create(user=membership.user, username="someone", granted=True),
         type(membership.organisation): membership.organisation,
         type(membership): membership,
         IncidentType: IncidentType.objects.get(slug="kidnapping"),
@@ -47,6 +67,7 @@ def one_of_each(db) -> dict[type[Model], Model]:
         TargetType: TargetType.objects.get(slug="ngo-staff"),
         Incident: incident,
         IncidentActor: link,
+        ApiToken: services.api_token_create(user=membership.user, name="Relief desk")[0],
     }
 
 
@@ -59,9 +80,26 @@ def test_every_incidents_model_is_in_the_admin_or_edited_inline():
 @pytest.mark.parametrize("model", [m for m in INCIDENT_MODELS if admin.site.is_registered(m)], ids=str)
 def test_changelist_add_and_change_pages_open(superuser_client, one_of_each, model):
     obj = one_of_each[model]
-    for url in (_url(model, "changelist"), _url(model, "add"), _url(model, "change", obj.pk)):
+    urls = [_url(model, "changelist"), _url(model, "change", obj.pk)]
+    # Records are never written by hand; an API token is created by its owner only, on the token page.
+    if model not in (MembershipChange, OperatorRoleChange, ApiToken):
+        urls.append(_url(model, "add"))
+    for url in urls:
         assert superuser_client.get(url).status_code == 200, url
     assert superuser_client.get(_url(model, "changelist"), {"q": "Relief"}).status_code == 200
+
+
+def test_api_tokens_are_listed_and_revoked_in_the_admin_never_created_there(superuser_client, one_of_each):
+    token = one_of_each[ApiToken]
+
+    listed = superuser_client.get(_url(ApiToken, "changelist")).content.decode()
+    refused = superuser_client.get(_url(ApiToken, "add"))
+    revoked = superuser_client.post(_url(ApiToken, "delete", token.pk), {"post": "yes"})
+
+    assert "Relief desk" in listed and token.hint in listed
+    assert refused.status_code == 403
+    assert revoked.status_code == 302
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def _incident_post(**changes: Any) -> dict[str, Any]:

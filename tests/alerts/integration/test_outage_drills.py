@@ -133,9 +133,8 @@ class Officer:
 def officer(stack: Stack) -> Officer:
     """An officer of Kora Drill Aid, signed in on the site and holding an API token; the
     organisation's members follow Mali immediately and daily."""
-    from rest_framework.authtoken.models import Token
-
     from alerts.models import Frequency, Subscription
+    from tests.api.clients import api_key_for
 
     organisation = OrganisationFactory.create(name="Kora Drill Aid")
     user = UserFactory.create(username="drill_officer", email="officer@kora-drill.example")
@@ -159,7 +158,7 @@ def officer(stack: Stack) -> Officer:
     session = requests.Session()
     session.cookies.set("sessionid", browser.cookies["sessionid"].value)
     api = requests.Session()
-    api.headers["Authorization"] = f"Bearer {Token.objects.create(user=user).key}"
+    api.headers["Authorization"] = f"Bearer {api_key_for(user)}"
     return Officer(user=user, session=session, api=api)
 
 

@@ -5,7 +5,6 @@ list or a detail runs the same number of queries however much it holds."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from advisories.models import (
@@ -13,6 +12,7 @@ from advisories.models import (
     AdvisoryLevel,
     ThreatCategory,
 )
+from tests.api.clients import api_key_for
 from tests.factories import (
     AdvisoryFactory,
     CityFactory,
@@ -126,8 +126,9 @@ def one_of_each(mali_advisories, ratings, report, contacts):
 def test_writes_are_refused_with_a_405_for_everyone(one_of_each, signed_in):
     client = APIClient()
     if signed_in:
-        token = Token.objects.create(user=UserFactory.create(is_staff=True, is_superuser=True))
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {api_key_for(UserFactory.create(is_staff=True, is_superuser=True))}"
+        )
     before = Advisory.objects.count()
 
     for list_path, detail_path in one_of_each.items():
