@@ -20,6 +20,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import BoundedDateHierarchy, bound_every_date_hierarchy
+
 from .models import Delivery, DeliveryStatus, DigestRun, EndReason, ImmediateAlert, OptOut, Subscription
 from .selectors import with_hidden_incidents
 from .services import MAX_ADDRESSES, normalise_email, subscription_end
@@ -94,7 +96,7 @@ class SubscriptionAdminForm(forms.ModelForm):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     form = SubscriptionAdminForm
     list_display = ("__str__", "recipients", "frequency", "time_zone", "state", "created_at")
     list_filter = (
@@ -174,7 +176,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     """The sending engine's records: shown, never changed by hand."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -340,3 +342,8 @@ class DeliveryAdmin(ReadOnlyAdmin):
         if getattr(delivery, "subject_hidden", True):
             return gettext("(about an incident you may not see)")
         return delivery.subject
+
+
+# Every admin's date hierarchy, the libraries' too (django-celery-beat's tasks, django-axes' logs),
+# takes a date past the calendar's end as an invalid filter. The alerts app's admin is loaded last.
+bound_every_date_hierarchy(admin.site)

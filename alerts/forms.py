@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.boundfield import BoundWidget
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from incidents.forms import SEVERITY_SCALE
 from incidents.models import Organisation
 
 from .models import DeliveryStatus, Frequency, Subscription
-from .services import SubscriptionFields
+from .services import SubscriptionFields, validate_no_address_literal
 
 # Time zones offered in the list: where humanitarian and travel security desks commonly work.
 # Any other IANA name can be written in "other time zone".
@@ -293,6 +294,7 @@ class TravelerSubscriptionForm(FollowForm):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         max_length=254,
+        validators=[validate_no_address_literal],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send a link to this address; nothing else is sent until you follow it."),
     )
@@ -341,6 +343,24 @@ def initial_from_subscription(subscription: Subscription) -> dict[str, Any]:
 # The delivery log's filters --------------------------------------------------------------
 
 
+# The log's days become instants in the viewer's time zone, the end a day later: the calendar's
+# first and last days have no such instant on the far side of UTC.
+LOG_DATES = (dt.date(1, 1, 2), dt.date(9999, 12, 30))
+
+
+def _log_date(label: Any) -> forms.DateField:
+    first, last = LOG_DATES
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[
+            MinValueValidator(first, message=_("Give a date on or after %(limit_value)s.")),
+            MaxValueValidator(last, message=_("Give a date on or before %(limit_value)s.")),
+        ],
+    )
+
+
 class DeliveryFilterForm(PageForm, DateRangeForm):
     # The days the deliveries were written (not an incident's date): the log's own names.
     range_fields = ("date_from", "date_to")
@@ -350,12 +370,8 @@ class DeliveryFilterForm(PageForm, DateRangeForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *DeliveryStatus.choices]
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = _log_date(_("From"))
+    date_to = _log_date(_("To"))
 
     def bounds(self, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
         """The dates as a [since, before) range of instants, the days counted in `zone`."""

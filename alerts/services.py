@@ -91,7 +91,29 @@ def _is_email(value: str) -> bool:
         validate_email(value)
     except ValidationError:
         return False
-    return True
+    return not is_address_literal(value)
+
+
+def is_address_literal(value: str) -> bool:
+    """An address whose domain is an IP address in brackets (a@[127.0.0.1], a@[IPv6:::1]): valid
+    for RFC 5321, but a way to make Vigil send mail to a server of one's choosing, internal ones
+    included, and no real subscriber's address."""
+    return value.rpartition("@")[2].startswith("[")
+
+
+def _address_message(value: str, message: str) -> str:
+    if is_address_literal(value):
+        return _(
+            "“%(value)s” names a mail server by its IP address; give an address with a domain name, "
+            "e.g. name@example.org."
+        ) % {"value": one_line(value)[:100]}
+    return message
+
+
+def validate_no_address_literal(value: str) -> None:
+    """A form field's validator: the same refusal, before the services are called."""
+    if is_address_literal(str(value)):
+        raise ValidationError(_address_message(str(value), ""), code="address_literal")
 
 
 def subscription_clean(data: SubscriptionFields, *, for_organisation: bool) -> SubscriptionFields:
@@ -149,7 +171,10 @@ def _clean_addresses(addresses: Iterable[str], error: Any) -> list[str]:
         if not address:
             continue
         if not _is_email(address):
-            error("addresses", _("“%(value)s” is not an e-mail address.") % {"value": one_line(raw)[:100]})
+            error(
+                "addresses",
+                _address_message(address, _("“%(value)s” is not an e-mail address.") % {"value": one_line(raw)[:100]}),
+            )
             continue
         if address not in cleaned:
             cleaned.append(address)
@@ -274,7 +299,7 @@ def subscription_request(
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if not _is_email(email):
-        errors["email"] = [_("Give a valid e-mail address, e.g. name@example.org.")]
+        errors["email"] = [_address_message(email, _("Give a valid e-mail address, e.g. name@example.org."))]
     try:
         data = subscription_clean(data, for_organisation=False)
     except ValidationError as error:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Source
+from config.admin import BoundedDateHierarchy
 
 from .access import administered_organisations, is_platform_operator
 from .admin_rules import (
@@ -215,7 +216,7 @@ REVIEW_FIELDS = (
 
 
 @admin.register(Incident)
-class IncidentAdmin(HidesIncidentsOnDeletePages):
+class IncidentAdmin(BoundedDateHierarchy, HidesIncidentsOnDeletePages):
     form = IncidentAdminForm
     list_display = (
         "title",

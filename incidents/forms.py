@@ -211,7 +211,7 @@ class IncidentForm(OrganisationChoiceMixin, ServiceForm):
 
 def _round_coordinate(value: Decimal | None, *, limit: int) -> Decimal | None:
     # Out-of-range values are left as typed, for incident_clean's message to quote them as typed.
-    if value is None or abs(value) > limit:
+    if value is None or value.copy_abs() > limit:  # abs() would round, and overflow on 1E+999999999
         return value
     return value.quantize(COORDINATE_STEP)
 

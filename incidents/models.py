@@ -25,6 +25,9 @@ from .roles import Role as Role
 
 # A long report is a few pages; anything larger is a paste gone wrong and is refused.
 DESCRIPTION_MAX_LENGTH = 20_000
+# Sources are a line each (a witness, a partner, an article's address); a retraction is said in a paragraph.
+SOURCES_MAX_LENGTH = 5_000
+RETRACTION_REASON_MAX_LENGTH = 2_000
 
 
 class Organisation(TimeStamped):
@@ -267,7 +270,12 @@ class Incident(TimeStamped):
     injured = models.PositiveIntegerField(_("injured"), null=True, blank=True, help_text=_("Empty when not known."))
     abducted = models.PositiveIntegerField(_("abducted"), null=True, blank=True, help_text=_("Empty when not known."))
     # Provenance
-    sources = models.TextField(_("sources"), blank=True, help_text=_("Where this account comes from: one per line."))
+    sources = models.TextField(
+        _("sources"),
+        blank=True,
+        help_text=_("Where this account comes from: one per line."),
+        validators=[MaxLengthValidator(SOURCES_MAX_LENGTH)],
+    )
     source_document = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -313,7 +321,9 @@ class Incident(TimeStamped):
     published_by = acted_by_field(_("published by"))
     retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True)
     retracted_by = acted_by_field(_("retracted by"))
-    retraction_reason = models.TextField(_("retraction reason"), blank=True)
+    retraction_reason = models.TextField(
+        _("retraction reason"), blank=True, validators=[MaxLengthValidator(RETRACTION_REASON_MAX_LENGTH)]
+    )
     # A retried submission (a form sent twice, an API call repeated after a timeout) names the
     # incident it already created: the form's hidden token or the API's Idempotency-Key.
     submission_key = models.CharField(_("submission key"), max_length=100, blank=True, editable=False)

@@ -32,6 +32,8 @@ from .corrections import IncidentCorrection, changed_fields
 from .local_time import latest_local_time
 from .models import (
     DESCRIPTION_MAX_LENGTH,
+    RETRACTION_REASON_MAX_LENGTH,
+    SOURCES_MAX_LENGTH,
     Actor,
     DatePrecision,
     Incident,
@@ -101,6 +103,12 @@ def incident_clean(data: IncidentFields) -> IncidentFields:
             "description",
             _("The description is %(length)s characters long; shorten it to %(max)s at most.")
             % {"length": f"{len(data.description):,}", "max": f"{DESCRIPTION_MAX_LENGTH:,}"},
+        )
+    if len(data.sources) > SOURCES_MAX_LENGTH:
+        error(
+            "sources",
+            _("The sources are %(length)s characters long; keep them to %(max)s, one short line each.")
+            % {"length": f"{len(data.sources):,}", "max": f"{SOURCES_MAX_LENGTH:,}"},
         )
     if not 1 <= data.severity <= 5:
         error("severity", _("Severity goes from 1 (minor) to 5 (critical)."))
@@ -380,6 +388,13 @@ def incident_retract(*, incident: Incident, analyst: User, reason: str) -> Incid
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the incident is retracted; readers will see it.")})
+    if len(reason) > RETRACTION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("The reason is %(length)s characters long; say it in %(max)s at most.")
+                % {"length": f"{len(reason):,}", "max": f"{RETRACTION_REASON_MAX_LENGTH:,}"}
+            }
+        )
     return _transition(
         incident=incident,
         analyst=analyst,

@@ -12,6 +12,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import BoundedDateHierarchy
+
 from ..models.places import (
     RISK_INDICATOR_EXPLANATIONS,
     Advisory,
@@ -57,7 +59,7 @@ class RegionInline(ReadOnlyInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     list_display = ("title", "publisher", "kind", "published_on")
     list_filter = ("kind", "publisher")
     search_fields = ("title", "publisher", "slug", "url")
@@ -129,7 +131,7 @@ class CityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Advisory)
-class AdvisoryAdmin(admin.ModelAdmin):
+class AdvisoryAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     form = AdvisoryForm
     list_display = ("place", "level_display", "indicators_display", "issued_on", "is_current", "source")
     list_display_links = ("place",)

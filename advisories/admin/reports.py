@@ -9,6 +9,8 @@ from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import BoundedDateHierarchy
+
 from ..models import ContactPoint, ReportSection, SecurityReport, SecurityReportRevision, ThreatCategory, ThreatRating
 from .base import TIMESTAMPS, URL_HTTPS, annotation_column
 from .forms import ContactPointForm, RevisionForm, ThreatRatingForm
@@ -38,7 +40,7 @@ class ThreatCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThreatRating)
-class ThreatRatingAdmin(admin.ModelAdmin):
+class ThreatRatingAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     form = ThreatRatingForm
     list_display = ("place", "country", "category", "level", "assessed_on", "source")
     list_filter = ("level", "category", ("country", admin.RelatedOnlyFieldListFilter))
@@ -77,7 +79,7 @@ class SecurityReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(SecurityReportRevision)
-class SecurityReportRevisionAdmin(admin.ModelAdmin):
+class SecurityReportRevisionAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     form = RevisionForm
     list_display = ("report", "number", "published_at", "what_changed", "section_count", "source")
     list_filter = (("published_at", admin.EmptyFieldListFilter), ("report__country", admin.RelatedOnlyFieldListFilter))
@@ -104,7 +106,7 @@ class ReportSectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(admin.ModelAdmin):
+class ContactPointAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     form = ContactPointForm
     list_display = ("name", "kind", "country", "region", "phone_list", "email", "last_verified_on", "source")
     list_filter = ("kind", ("country", admin.RelatedOnlyFieldListFilter))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,6 +16,18 @@ if TYPE_CHECKING:
     from rest_framework.response import Response
 
 TOKEN_PAGE = "/accounts/api-token/"
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "body_too_large"
+
+
+def _body_too_large() -> BodyTooLarge:
+    return BodyTooLarge(
+        _("The request body is larger than the %(size)s bytes the API accepts; send less at a time.")
+        % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    )
 
 
 def _not_authenticated() -> str:
@@ -63,6 +77,12 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
         )
     elif isinstance(error, DjangoPermissionDenied):
         error = exceptions.PermissionDenied(str(error) or None)
+    elif isinstance(error, RequestDataTooBig):
+        error = _body_too_large()
+    elif isinstance(error, SuspiciousOperation):
+        # Django's own refusals of a request (too many fields, a bad multipart body): a 400 in
+        # the API's format rather than Django's HTML page.
+        error = exceptions.ParseError(str(error) or None)
     elif isinstance(error, Http404):
         error = exceptions.NotFound(str(error) or None)
     elif isinstance(error, exceptions.NotAuthenticated):

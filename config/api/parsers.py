@@ -7,18 +7,43 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
+# No body of ours nests deeper than a few levels; deeper is refused before anything walks it.
+MAX_DEPTH = 32
+
 
 class JSONParser(parsers.JSONParser):
     """JSON bodies, refusing text that holds a NUL character (PostgreSQL cannot store one) with
-    the path of each value at fault, as a field's error."""
+    the path of each value at fault, as a field's error, and values nested past MAX_DEPTH."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            too_deep = _depth_over(data, MAX_DEPTH)
+        except RecursionError:  # deeper than Python's own parser goes
+            too_deep = True
+        if too_deep:
+            raise exceptions.ParseError(
+                _("The JSON body nests arrays or objects more than %(depth)s levels deep; no request needs that.")
+                % {"depth": MAX_DEPTH}
+            )
         paths = _nul_paths(data)
         if paths:
             message = _("Null characters are not allowed.")
             raise exceptions.ValidationError({path: [message] for path in paths})
         return data
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` levels (walked without recursion)."""
+    level = [value]
+    for _depth in range(limit):
+        level = [
+            item
+            for container in level
+            if isinstance(container, (dict, list))
+            for item in (container.values() if isinstance(container, dict) else container)
+        ]
+    return any(isinstance(item, (dict, list)) for item in level)
 
 
 def _nul_paths(value: Any, path: str = "") -> list[str]:

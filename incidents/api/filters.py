@@ -8,7 +8,7 @@ parameter, never a filter quietly dropped.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import django_filters
@@ -88,7 +88,19 @@ class BBoxField(forms.CharField):
                 params={"min": box.min_lat, "max": box.max_lat},
                 code="bbox_order",
             )
-        return box
+        return BBox(
+            *(_on_the_grid(number, edge) for number, edge in zip(numbers, ("min", "min", "max", "max"), strict=True))
+        )
+
+
+# The coordinates' stored precision (advisories.models.places.latitude_field).
+COORDINATE_STEP = Decimal("0.00001")
+
+
+def _on_the_grid(number: Decimal, edge: str) -> Decimal:
+    """The edge moved onto the stored coordinates' grid, inward, which selects the same rows: a
+    number such as 1E-20000 is more than PostgreSQL's numeric type can hold."""
+    return number.quantize(COORDINATE_STEP, rounding=ROUND_CEILING if edge == "min" else ROUND_FLOOR)
 
 
 @extend_schema_field({"type": "string", "pattern": r"^[^,]+,[^,]+,[^,]+,[^,]+$", "example": "-5.5,10,4.5,25"})

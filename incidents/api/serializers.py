@@ -217,7 +217,7 @@ class CoordinateField(serializers.DecimalField):
 
     def to_internal_value(self, data: Any) -> Decimal:
         value: Decimal = super().to_internal_value(data)
-        if abs(value) > self.limit:
+        if value.copy_abs() > self.limit:  # abs() would round, and overflow on 1E+999999999
             return value
         return value.quantize(COORDINATE_STEP)
 
