@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .audit_models import acted_by_field
 
 
 class IncidentCorrection(models.Model):
@@ -28,14 +29,7 @@ class IncidentCorrection(models.Model):
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.CASCADE, related_name="corrections", verbose_name=_("incident")
     )
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("corrected by"),
-    )
+    editor = acted_by_field(_("corrected by"))
     corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
     changes = models.JSONField(_("changes"), default=dict)
 
