@@ -1,5 +1,11 @@
 # Vigil's one image: gunicorn by default; the Celery worker and beat run the same image with
 # another command (see docker-compose.yml).
+# Leaflet, which the pages serve themselves, from npm (the lock file pins it).
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,6 +24,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+COPY --from=assets /assets/node_modules ./node_modules
 
 # The code and the collected static files stay owned by root (the app cannot rewrite them);
 # only var/ (Celery beat's schedule, e-mail files in the embedded mode) is the app's to write.

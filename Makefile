@@ -36,7 +36,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
-run: $(VENV)/.run-deps
+run: $(VENV)/.run-deps node_modules/.installed
 	@mkdir -p var/static
 	@printf '%s\n' "# Written by make run: the development settings of this checkout, read by manage.py." \
 		"# A variable set in the environment wins over its line here; make run rewrites this file." \
@@ -54,6 +54,11 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Leaflet (served by Vigil from static/, no CDN) and axe-core (the accessibility tests), from npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -61,9 +66,9 @@ lint: $(VENV)/.dev-deps
 	# Any medium or high finding fails; one that is no risk carries `# nosec B<id>  # why` where it is.
 	$(BIN)/bandit -c pyproject.toml -r . -q --severity-level medium
 
-test: $(VENV)/.dev-deps browser-deps lint
+test: $(VENV)/.dev-deps node_modules/.installed browser-deps lint
 	@mkdir -p var/static
 	DJANGO_SECRET_KEY=test-only-secret DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -221,7 +221,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet comes from npm (`npm ci`, run by `make run` and `make test`) and is served from here.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -352,7 +352,10 @@ def _exec_form(arguments: str) -> list[str]:
 
 def test_the_image_is_python_311_slim_and_runs_as_a_non_root_user():
     instructions = _dockerfile()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    stages = [args for keyword, args in instructions if keyword == "FROM"]
+    # The final stage is the image; an earlier one only fetches the npm packages.
+    assert stages[-1] == "python:3.11-slim"
+    assert all(stage.endswith(" AS assets") for stage in stages[:-1]), stages
     users = [args for keyword, args in instructions if keyword == "USER"]
     assert users and users[-1] not in ("root", "0")
     created = " ".join(args for keyword, args in instructions if keyword == "RUN")
