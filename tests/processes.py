@@ -30,12 +30,16 @@ def run(args: Sequence[str], *, env: dict[str, str], cwd: Path = ROOT, timeout: 
 
 
 def copy_project(destination: Path) -> Path:
-    """The project's files, as a clone would hold them, in another folder."""
+    """The project's files, as a clone would hold them once `make` has set it up, in another folder.
+
+    The npm packages (`npm ci`, run by `make run` and `make test`) are linked, not copied.
+    """
     shutil.copytree(
         ROOT,
         destination,
         ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", ".*_cache", "node_modules", "*.sqlite3"),
     )
+    (destination / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return destination
 
 
