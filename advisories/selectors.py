@@ -48,6 +48,11 @@ class CountryLevel:
     level: AdvisoryLevel | None
     issued_on: dt.date | None
 
+    @property
+    def search_key(self) -> str:
+        """What the as-you-type search matches: the name without accents, and the codes."""
+        return f"{_folded(self.country.name)} {self.country.code.casefold()} {self.country.alpha3.casefold()}"
+
 
 def _country_level(country: Any) -> CountryLevel:
     """A row from a country annotated by Country.objects.with_current_level()."""
@@ -81,6 +86,57 @@ def group_by_initial(rows: list[CountryLevel]) -> list[InitialGroup]:
     return [InitialGroup(letter=letter, rows=groups[letter]) for letter in sorted(groups)]
 
 
+# What each level asks of a traveler, in plain words (the State Department's scale).
+LEVEL_MEANINGS: dict[int, StrOrPromise] = {
+    AdvisoryLevel.NORMAL_PRECAUTIONS: _("The usual care for travel anywhere: some risks exist, as in every country."),
+    AdvisoryLevel.INCREASED_CAUTION: _("Risks are higher than usual: plan for them and stay alert."),
+    AdvisoryLevel.RECONSIDER_TRAVEL: _("Serious risks: think again about going, and go only for a strong reason."),
+    AdvisoryLevel.DO_NOT_TRAVEL: _(
+        "Life-threatening risks and little or no help available: do not go; if you are there, leave if you can."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LevelMeaning:
+    number: int
+    label: StrOrPromise
+    meaning: StrOrPromise
+
+
+def level_meanings() -> list[LevelMeaning]:
+    return [
+        LevelMeaning(number=level.value, label=level.label, meaning=LEVEL_MEANINGS[level]) for level in AdvisoryLevel
+    ]
+
+
+def first_sentence(text: str) -> str:
+    """The opening sentence of a summary, for the first screen of a page: up to the first full stop
+    followed by a space (or the whole text). "St. Louis" style abbreviations are rare in summaries."""
+    text = " ".join(text.split())
+    for end, char in enumerate(text):
+        if char in ".!?" and (end + 1 == len(text) or text[end + 1] == " ") and end > 20:
+            return text[: end + 1]
+    return text
+
+
+def matching_countries(rows: list[CountryLevel], query: str) -> list[CountryLevel]:
+    """Countries whose name (accents and case ignored) contains the query, or whose code is it."""
+    wanted = _folded(query.strip())
+    if not wanted:
+        return []
+    return [
+        row
+        for row in rows
+        if wanted in _folded(row.country.name) or wanted in (row.country.code.casefold(), row.country.alpha3.casefold())
+    ]
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
 @dataclass(frozen=True)
 class IndicatorExplained:
     letter: str
@@ -105,6 +161,27 @@ class RegionRow:
 
     region: Region
     advisory: Advisory | None
+    country_advisory: Advisory | None = None
+
+    @property
+    def own_reason(self) -> str:
+        """The region's own reason, shown only where it says something the country's does not."""
+        if self.advisory is None or not self.advisory.summary:
+            return ""
+        if self.country_advisory is not None and self.advisory.summary.strip() == self.country_advisory.summary.strip():
+            return ""
+        return self.advisory.summary
+
+    @property
+    def own_reason_lead(self) -> str:
+        """The first sentence of the region's own reason: the country page lists all regions, and
+        each region's page gives the rest."""
+        return first_sentence(self.own_reason)
+
+    @property
+    def level(self) -> int | None:
+        advisory = self.advisory or self.country_advisory
+        return advisory.level if advisory else None
 
 
 @dataclass(frozen=True)
@@ -128,6 +205,57 @@ class CrimeProfileView:
     groups: list[AssessmentGroup]
 
 
+@dataclass(frozen=True)
+class ScoredIndicator:
+    """One indicator's score in each edition that gives one, newest first, and the change
+    between the two newest scored editions."""
+
+    label: StrOrPromise
+    pillar: CrimePillar
+    scores: list[tuple[int, Any]]
+
+    @property
+    def latest(self) -> Any:
+        return self.scores[0][1]
+
+    @property
+    def change(self) -> Any:
+        return self.scores[0][1] - self.scores[1][1] if len(self.scores) > 1 else None
+
+
+@dataclass(frozen=True)
+class CrimeContext:
+    """The organized-crime context: the editions, only the scores the sources give, and the
+    written assessments, which the page folds away."""
+
+    profiles: list[CrimeProfileView]
+    scored: list[ScoredIndicator]
+
+    @property
+    def scored_editions(self) -> list[int]:
+        return sorted({edition for row in self.scored for edition, _score in row.scores}, reverse=True)
+
+    @property
+    def has_headline_scores(self) -> bool:
+        return any(view.profile.criminality_score or view.profile.resilience_score for view in self.profiles)
+
+
+def crime_context(profiles: list[CrimeProfileView]) -> CrimeContext:
+    by_indicator: dict[str, list[tuple[int, Any]]] = {}
+    labels: dict[str, tuple[StrOrPromise, CrimePillar]] = {}
+    for view in profiles:  # newest edition first
+        for group in view.groups:
+            for assessment in group.assessments:
+                if assessment.score is not None:
+                    by_indicator.setdefault(assessment.indicator, []).append((view.profile.edition, assessment.score))
+                    labels[assessment.indicator] = (assessment.get_indicator_display(), assessment.pillar)
+    scored = [
+        ScoredIndicator(label=labels[indicator][0], pillar=labels[indicator][1], scores=scores)
+        for indicator, scores in sorted(by_indicator.items(), key=lambda item: _INDICATOR_ORDER.get(item[0], 999))
+    ]
+    return CrimeContext(profiles=profiles, scored=scored)
+
+
 @dataclass
 class CountryPage:
     country: Country
@@ -139,6 +267,23 @@ class CountryPage:
     contacts: list[ContactPoint]
     crime_profiles: list[CrimeProfileView]
     sources: list[Source] = field(default_factory=list)
+
+    @property
+    def lead(self) -> str:
+        return first_sentence(self.advisory.summary) if self.advisory and self.advisory.summary else ""
+
+    @property
+    def emergency_contacts(self) -> list[ContactPoint]:
+        """Whom to call first: the emergency services, then embassies and consulates; those with a phone."""
+        return emergency_contacts(self.contacts)
+
+    @property
+    def crime(self) -> CrimeContext:
+        return crime_context(self.crime_profiles)
+
+    @property
+    def regions_with_own_levels(self) -> int:
+        return sum(1 for row in self.regions if row.advisory is not None)
 
     @property
     def has_data(self) -> bool:
@@ -161,6 +306,33 @@ class RegionPage:
     rating_groups: list[PlaceRatings]
     contacts: list[ContactPoint]
     sources: list[Source] = field(default_factory=list)
+    # The country's own contacts (region left empty) as well as the region's: whom to call from here.
+    reachable_contacts: list[ContactPoint] = field(default_factory=list)
+
+    @property
+    def lead(self) -> str:
+        advisory = self.advisory or self.country_advisory
+        return first_sentence(advisory.summary) if advisory and advisory.summary else ""
+
+    @property
+    def emergency_contacts(self) -> list[ContactPoint]:
+        return emergency_contacts(self.reachable_contacts)
+
+
+_EMERGENCY_ORDER: dict[str, int] = {
+    ContactPoint.Kind.POLICE: 0,
+    ContactPoint.Kind.AMBULANCE: 1,
+    ContactPoint.Kind.FIRE: 2,
+    ContactPoint.Kind.EMBASSY: 3,
+    ContactPoint.Kind.CONSULATE: 4,
+}
+
+
+def emergency_contacts(contacts: list[ContactPoint]) -> list[ContactPoint]:
+    """Whom to call first, from contacts already loaded: emergency services, then embassies and
+    consulates, each with at least one phone number."""
+    callable_ = [c for c in contacts if c.phones and c.kind in _EMERGENCY_ORDER]
+    return sorted(callable_, key=lambda c: (_EMERGENCY_ORDER[c.kind], c.position, c.name))
 
 
 def _current_advisories(country: Country, region: Region | None = None) -> dict[int | None, Advisory]:
@@ -245,7 +417,7 @@ def country_page(code: str) -> CountryPage | None:
         return None
     advisories = _current_advisories(country)
     regions = [
-        RegionRow(region=region, advisory=advisories.get(region.pk))
+        RegionRow(region=region, advisory=advisories.get(region.pk), country_advisory=advisories.get(None))
         for region in Region.objects.filter(country=country).order_by("name")
     ]
     ratings = list(_ratings().filter(country=country))
@@ -291,8 +463,14 @@ def region_page(country_code: str, region_code: str) -> RegionPage | None:
     advisories = _current_advisories(region.country, region)
     advisory = advisories.get(region.pk)
     ratings = list(_ratings().filter(Q(region=region) | Q(city__region=region)))
-    contacts = list(ContactPoint.objects.filter(region=region).select_related("source").order_by("position", "name"))
+    reachable = list(
+        ContactPoint.objects.filter(Q(region=region) | Q(country=region.country, region__isnull=True))
+        .select_related("source")
+        .order_by("position", "name")
+    )
+    contacts = [contact for contact in reachable if contact.region_id == region.pk]
     page = RegionPage(
+        reachable_contacts=reachable,
         region=region,
         advisory=advisory,
         country_advisory=advisories.get(None),
@@ -306,6 +484,46 @@ def region_page(country_code: str, region_code: str) -> RegionPage | None:
         *(contact.source for contact in contacts),
     )
     return page
+
+
+@dataclass(frozen=True)
+class AdvisoryChange:
+    """A published advisory and the level it replaced in the same place, if any."""
+
+    advisory: Advisory
+    previous_level: int | None
+
+    @property
+    def direction(self) -> str:
+        if self.previous_level is None:
+            return "new"
+        if self.advisory.level > self.previous_level:
+            return "raised"
+        if self.advisory.level < self.previous_level:
+            return "lowered"
+        return "same"
+
+
+def latest_changes(limit: int = 6) -> list[AdvisoryChange]:
+    """The most recently issued advisories, countries' and regions', newest first, each with the
+    level it replaced in the same place. Two queries."""
+    latest = list(Advisory.objects.select_related("country", "region").order_by("-issued_on", "-pk")[:limit])
+    history: dict[tuple[int, int | None], list[tuple[dt.date, int, int]]] = {}
+    earlier = Advisory.objects.filter(country__in={a.country_id for a in latest}).values_list(
+        "country_id", "region_id", "issued_on", "pk", "level"
+    )
+    for country_id, region_id, issued_on, pk, level in earlier:
+        history.setdefault((country_id, region_id), []).append((issued_on, pk, level))
+
+    def previous_level(advisory: Advisory) -> int | None:
+        before = [
+            row
+            for row in history.get((advisory.country_id, advisory.region_id), [])
+            if row[:2] < (advisory.issued_on, advisory.pk)
+        ]
+        return max(before)[2] if before else None
+
+    return [AdvisoryChange(advisory=a, previous_level=previous_level(a)) for a in latest]
 
 
 # For the API: querysets annotated in SQL, one query per page of a list ---------------------------

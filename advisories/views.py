@@ -15,6 +15,8 @@ from . import selectors
 
 def home(request: HttpRequest) -> HttpResponse:
     countries = selectors.country_list_with_levels()
+    # A search is a plain GET form, so it works without JavaScript; with it, the list filters as you type.
+    query = request.GET.get("q", "")[:60].strip()
     return render(
         request,
         "advisories/home.html",
@@ -22,6 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "groups": selectors.group_by_initial(countries),
             "published": selectors.highest_levels_first(countries),
             "country_count": len(countries),
+            "query": query,
+            "matches": selectors.matching_countries(countries, query),
+            "changes": selectors.latest_changes(),
+            "levels": selectors.level_meanings(),
         },
     )
 

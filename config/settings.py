@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers compressed (static files come precompressed from whitenoise, above).
+    # Django pads the gzip header at random against BREACH-style length guessing.
+    "django.middleware.gzip.GZipMiddleware",
     "config.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.cache_control.PrivateWhenSignedInMiddleware",

@@ -32,14 +32,16 @@ def run(args: Sequence[str], *, env: dict[str, str], cwd: Path = ROOT, timeout: 
 def copy_project(destination: Path) -> Path:
     """The project's files, as a clone would hold them once `make` has set it up, in another folder.
 
-    The npm packages (`npm ci`, run by `make run` and `make test`) are linked, not copied.
+    The npm packages (`npm ci`, run by `make run` and `make test`) are copied with the rest: a link
+    would let an `npm ci` in the copy empty this checkout's.
     """
     shutil.copytree(
         ROOT,
         destination,
         ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", ".*_cache", "node_modules", "*.sqlite3"),
     )
-    (destination / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    if (ROOT / "node_modules").is_dir():
+        shutil.copytree(ROOT / "node_modules", destination / "node_modules")
     return destination
 
 

@@ -22,11 +22,8 @@ LEVEL_4 = AdvisoryLevel.DO_NOT_TRAVEL
 # Crime, terrorism, kidnapping: the indicators of the U.S. advisory, restated by OSAC.
 INDICATORS = "CTK"
 
-# Every region's summary opens with this, since the level is the country's.
-_COUNTRY_WIDE = (
-    "Level 4 like all of Mali: the U.S. advisory of 31 July 2023 exempts no region, and OSAC "
-    "(29 November 2024) confirms it. "
-)
+# Every region is at the country's level 4: the U.S. advisory of 31 July 2023 exempts no region,
+# and OSAC (29 November 2024) confirms it. A region's summary gives only its own reasons.
 
 COUNTRY_ADVISORY = AdvisoryRecord(
     level=LEVEL_4,
@@ -34,9 +31,9 @@ COUNTRY_ADVISORY = AdvisoryRecord(
     source=OSAC_2024,
     issued_on=OSAC_DATE,
     summary=(
-        "Do not go to Mali. Extremist groups, above all JNIM and the Islamic State's Sahel branch, "
-        "strike soldiers and civilians throughout the north and centre, more and more in the south, "
-        "and in September 2024 inside Bamako itself. Foreigners, NGO staff and faith-based groups are "
+        "Extremist groups, above all JNIM and the Islamic State's Sahel branch, strike soldiers and "
+        "civilians throughout the north and centre, more and more in the south, and in September 2024 "
+        "inside Bamako itself. Foreigners, NGO staff and faith-based groups are "
         "targets for kidnapping. Armed robbery, carjacking and bandit roadblocks are common, and outside "
         "the capital the police can offer little help. Source: OSAC Country Security Report of "
         "29 November 2024, which restates the State Department's Level 4 with indicators C (crime), "
@@ -51,7 +48,7 @@ REGION_ADVISORIES: tuple[AdvisoryRecord, ...] = tuple(
         indicators=INDICATORS,
         source=OSAC_2024,
         issued_on=OSAC_DATE,
-        summary=_COUNTRY_WIDE + reason,
+        summary=reason,
     )
     for code, reason in (
         (

@@ -71,17 +71,46 @@ def test_country_page_lists_every_region_with_its_level_and_reason(client, mali_
 
     html = client.get("/countries/ml/").content.decode()
 
-    table = re.search(r'<table class="regions">.*?</table>', html, re.S)
-    assert table
-    rows = re.findall(r"<tr>\s*<th scope=\"row\"><a href=\"([^\"]+)\">([^<]+)</a></th>(.*?)</tr>", table[0], re.S)
+    listing = re.search(r'<ul class="region-list">.*?</ul>', html, re.S)
+    assert listing
+    rows = re.findall(r'<li class="region-item">.*?href="([^"]+)">([^<]+)</a>(.*?)</li>', listing[0], re.S)
     assert len(rows) == 11
     assert {url for url, _, _ in rows} == {r.get_absolute_url() for r in Region.objects.filter(country__code="ML")}
     by_name = {name: cell for _, name, cell in rows}
     assert "Level 4" in by_name["Mopti"] and "Armed groups control roads between towns." in by_name["Mopti"]
     assert "Level 3" in by_name["Kayes"] and "Reconsider Travel" in by_name["Kayes"]
     assert "Robberies near gold-mining sites." in by_name["Kayes"]
-    assert "Level 4" in by_name["Kidal"] and "the country level applies" in by_name["Kidal"]
+    # A region without its own advisory shows the country's level and no reason of its own.
+    assert "Level 4" in by_name["Kidal"] and 'class="note"' not in by_name["Kidal"]
     assert all("Level " in cell for cell in by_name.values())
+
+
+def test_a_region_reason_that_repeats_the_country_one_is_not_shown_again(client, mali_advisory):
+    mopti = Region.objects.get(code="ML-5")
+    AdvisoryFactory(country=mopti.country, region=mopti, level=4, summary=mali_advisory.summary)
+
+    html = client.get("/countries/ml/").content.decode()
+
+    listing = re.search(r'<ul class="region-list">.*?</ul>', html, re.S)
+    assert listing and mali_advisory.summary not in listing[0]
+
+
+def test_a_long_region_reason_shows_its_first_sentence_and_links_to_the_region(client, mali_advisory):
+    mopti = Region.objects.get(code="ML-5")
+    AdvisoryFactory(
+        country=mopti.country,
+        region=mopti,
+        level=4,
+        summary="Armed groups hold the roads between Mopti and Sévaré. Convoys are attacked every week.",
+    )
+
+    html = client.get("/countries/ml/").content.decode()
+
+    listing = re.search(r'<ul class="region-list">.*?</ul>', html, re.S)
+    assert listing
+    assert "Armed groups hold the roads between Mopti and Sévaré." in listing[0]
+    assert "Convoys are attacked every week." not in listing[0]
+    assert f'href="{mopti.get_absolute_url()}">More' in listing[0]
 
 
 def test_country_page_shows_sections_of_the_latest_published_revision_in_order(client, mali_advisory, osac):
@@ -104,7 +133,7 @@ def test_country_page_shows_sections_of_the_latest_published_revision_in_order(c
     html = client.get("/countries/ml/").content.decode()
     text = text_of(client.get("/countries/ml/"))
 
-    headings = re.findall(r'<h3 id="section-\d+">([^<]+)</h3>', html)
+    headings = re.findall(r'<details class="report-section" id="section-\d+">\s*<summary>([^<]+)</summary>', html)
     assert headings == ["Crime", "Terrorism", "Kidnapping Threat"]
     assert "Current crime text." in text
     assert "revision 2, published 29 Nov 2024" in text
@@ -193,14 +222,48 @@ def test_country_page_shows_organized_crime_profiles_by_edition(client, mali_adv
     html = client.get("/countries/ml/").content.decode()
     text = text_of(client.get("/countries/ml/"))
 
-    assert re.findall(r"<h3>(\d{4}) edition</h3>", html) == ["2025", "2021"]
-    assert "Resilience 2.08" in text
-    assert "Law enforcement 2.50 Police stretched thin." in text
-    assert "Human smuggling not given Routes north through Gao." in text
-    assert "Criminal markets, 2025 edition" in text
-    assert "Resilience, 2025 edition" in text
-    assert "The earlier picture." in text
+    assert re.findall(r"What the (\d{4}) edition says", html) == ["2025", "2021"]
+    assert "Resilience (2025) 2.08" in text
+    # Only scores the source gives are tabled; an indicator without one keeps its words, folded away.
+    scores = re.search(r'<table class="assessments">.*?</table>', html, re.S)
+    assert scores and "Law enforcement" in scores[0] and "2.50" in scores[0]
+    assert "Human smuggling" not in scores[0] and "not given" not in html
+    assert "Human smuggling Routes north through Gao." in text
+    assert "Police stretched thin." in text
+    assert "Markets grew." in text and "The earlier picture." in text
     assert "Mali profile 2021, GI-TOC, published 1 Jan 2021" in text
+
+
+def test_organized_crime_scores_of_two_editions_show_their_change(client, mali_advisory):
+    mali = mali_advisory.country
+    old = CrimeProfile.objects.create(country=mali, edition=2023, source=SourceFactory.create())
+    new = CrimeProfile.objects.create(country=mali, edition=2025, source=SourceFactory.create())
+    CrimeIndicatorAssessment.objects.create(profile=old, indicator="law_enforcement", score=Decimal("3.00"))
+    CrimeIndicatorAssessment.objects.create(profile=new, indicator="law_enforcement", score=Decimal("2.50"))
+    CrimeIndicatorAssessment.objects.create(profile=new, indicator="prevention", score=Decimal("2.00"))
+
+    html = client.get("/countries/ml/").content.decode()
+
+    table = re.search(r'<table class="assessments">.*?</table>', html, re.S)
+    assert table
+    headers = re.findall(r'<th scope="col" class="num">([^<]+)</th>', table[0])
+    assert headers == ["2025", "2023", "Change"]
+    law = re.search(r"Law enforcement.*?</tr>", table[0], re.S)
+    assert law and re.findall(r'<td class="num">([^<]*)</td>', law[0]) == ["2.50", "3.00", "-0.50"]
+    prevention = re.search(r"Prevention.*?</tr>", table[0], re.S)
+    assert prevention and re.findall(r'<td class="num">([^<]*)</td>', prevention[0]) == ["2.00", "", ""]
+
+
+def test_a_profile_without_any_score_shows_no_score_table(client, mali_advisory):
+    profile = CrimeProfile.objects.create(
+        country=mali_advisory.country, edition=2021, source=SourceFactory.create(), summary="No scores here."
+    )
+    CrimeIndicatorAssessment.objects.create(profile=profile, indicator="human_smuggling", summary="Old routes.")
+
+    html = client.get("/countries/ml/").content.decode()
+
+    assert "No scores here." in html and "Old routes." in html
+    assert '<table class="assessments">' not in html
 
 
 def test_country_without_any_data_says_no_advisory_is_published_yet(client):
@@ -241,7 +304,8 @@ def test_sections_are_not_reordered_by_creation(client, mali_advisory):
 
     html = client.get("/countries/ml/").content.decode()
 
-    assert re.findall(r'<h3 id="section-\d+">([^<]+)</h3>', html) == ["First", "Second", "Third"]
+    headings = re.findall(r'<details class="report-section" id="section-\d+">\s*<summary>([^<]+)</summary>', html)
+    assert headings == ["First", "Second", "Third"]
 
 
 def test_a_current_advisory_is_the_one_the_page_shows_among_several_rows(client, mali):

@@ -37,9 +37,15 @@ def test_home_shows_each_country_level_in_words(client, mali_advisory):
 
     html = client.get(reverse("advisories:home")).content.decode()
 
-    mali_row = re.search(r"<tr>\s*<th scope=\"row\"><a href=\"/countries/ml/\">Mali</a></th>(.*?)</tr>", html, re.S)
-    france_row = re.search(r"<tr>\s*<th scope=\"row\"><a href=\"/countries/fr/\">France</a></th>(.*?)</tr>", html, re.S)
-    peru_row = re.search(r"<tr>\s*<th scope=\"row\"><a href=\"/countries/pe/\">Peru</a></th>(.*?)</tr>", html, re.S)
+    mali_row = re.search(
+        r'<tr data-search="[^"]*"><th scope="row"><a href="/countries/ml/">Mali</a></th>(.*?)</tr>', html
+    )
+    france_row = re.search(
+        r'<tr data-search="[^"]*"><th scope="row"><a href="/countries/fr/">France</a></th>(.*?)</tr>', html
+    )
+    peru_row = re.search(
+        r'<tr data-search="[^"]*"><th scope="row"><a href="/countries/pe/">Peru</a></th>(.*?)</tr>', html
+    )
     assert mali_row and "Level 4" in mali_row[1] and "Do Not Travel" in mali_row[1]
     assert france_row and "Level 2" in france_row[1] and "Exercise Increased Caution" in france_row[1]
     assert peru_row and "No advisory yet" in peru_row[1]
@@ -53,8 +59,8 @@ def test_home_puts_countries_with_an_advisory_first_highest_level_first(client, 
 
     html = client.get("/").content.decode()
 
-    published = html.split('id="published-heading"')[1].split("</table>")[0]
-    assert re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', published) == [
+    published = html.split('id="published-heading"')[1].split("</ul>")[0]
+    assert re.findall(r'<li><a href="[^"]+">([^<]+)</a>', published) == [
         "Mali",
         "Niger",
         "France",
@@ -80,17 +86,57 @@ def test_home_ignores_an_advisory_that_is_no_longer_current(client, mali):
     assert 'id="published-heading"' not in html
 
 
-def test_home_lists_all_countries_in_one_query_however_many_advisories(client, django_assert_num_queries):
+# The countries with their levels, the latest changes (two), whatever the number of advisories.
+HOME_QUERIES = 3
+
+
+def test_home_costs_a_fixed_number_of_queries_however_many_advisories(client, django_assert_num_queries):
     AdvisoryFactory(country=Country.objects.get(code="ML"), level=4)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(HOME_QUERIES):
         assert client.get("/").status_code == 200
 
     for code in ["FR", "NE", "BF", "SN", "CI", "GN", "DZ", "MR", "TD", "NG"]:
         country = Country.objects.get(code=code)
         AdvisoryFactory(country=country, level=2)
         AdvisoryFactory(country=country, region=country.regions.first(), level=3)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(HOME_QUERIES):
         assert client.get("/").status_code == 200
+
+
+def test_the_search_form_finds_a_country_without_javascript_accents_and_case_ignored(client, mali_advisory):
+    html = client.get("/", {"q": "cote d"}).content.decode()
+
+    matches = html.split('class="country-matches"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="([^"]+)">', matches) == ["/countries/ci/"]
+    assert "1 country matches" in text_of(client.get("/", {"q": "cote d"}))
+    assert "/countries/ml/" in client.get("/", {"q": "MLI"}).content.decode().split('class="country-matches"')[1]
+
+
+def test_a_search_that_finds_nothing_says_so(client):
+    text = text_of(client.get("/", {"q": "Atlantis"}))
+
+    assert "0 countries match" in text and "No country has that name" in text
+
+
+def test_the_home_page_explains_what_each_level_means(client):
+    text = text_of(client.get("/"))
+
+    assert "Level 4: Do Not Travel" in text and "do not go" in text
+    assert "Level 1: Exercise Normal Precautions" in text
+
+
+def test_the_latest_changes_say_whether_a_level_was_raised(client, mali):
+    import datetime as dt
+
+    AdvisoryFactory(country=mali, level=3, issued_on=dt.date(2023, 1, 5), is_current=False)
+    AdvisoryFactory(country=mali, level=4, issued_on=dt.date(2024, 11, 29))
+
+    html = client.get("/").content.decode()
+
+    changes = html.split('id="changes-heading"')[1].split("</ol>")[0]
+    items = re.findall(r"<li>(.*?)</li>", changes, re.S)
+    assert "29 Nov 2024" in items[0] and "Level 4" in items[0] and "raised from level 3" in items[0]
+    assert "5 Jan 2023" in items[1] and "first advisory" in items[1]
 
 
 def test_countries_address_leads_to_the_list_on_the_home_page(client):

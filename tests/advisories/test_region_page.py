@@ -58,7 +58,8 @@ def test_region_page_shows_its_level_reason_ratings_contacts_and_link_back(
     assert str(RISK_INDICATOR_EXPLANATIONS[RiskIndicator.KIDNAPPING]) not in text
     assert text.count("CRITICAL") == 3 and "HIGH" in text
     assert "Gao" not in text and "LOW" not in text
-    assert "U.S. Embassy Bamako" in text and "Police emergency" not in text
+    contacts = html.split('id="contacts-heading"')[1]
+    assert "U.S. Embassy Bamako" in contacts and "Police emergency" not in contacts
     assert 'id="incidents"' in html
     assert html.count('href="/countries/ml/"') >= 2
     assert '<h2 id="indicators-heading">Why this level: risk indicators</h2>' in html
@@ -70,7 +71,16 @@ def test_region_without_its_own_advisory_says_the_country_level_applies(client, 
 
     assert "Kidal" in text
     assert "Level 4: Do Not Travel" in text
-    assert "This region has no separate advisory: the level of Mali applies." in text
+    assert "No separate advisory: the level of Mali applies (issued 29 Nov 2024)." in text
+
+
+def test_a_region_page_gives_the_country_emergency_numbers_first(client, mali_advisory, embassy, police):
+    html = client.get("/countries/ml/regions/ml-bko/").content.decode()
+
+    emergency = html.split('id="emergency-heading"')[1].split("</section>")[0]
+    assert emergency.index("Police emergency") < emergency.index("U.S. Embassy Bamako")
+    assert 'href="tel:' in emergency
+    assert html.index('id="emergency-heading"') < html.index('id="incidents-heading"')
 
 
 def test_region_of_a_country_without_data_says_no_advisory_is_published_yet(client):
