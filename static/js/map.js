@@ -62,6 +62,9 @@
     var map = L.map(canvas, {
       preferCanvas: false,
       attributionControl: false,
+      // No tile layer sets these; the marker clusters need a maximum zoom.
+      minZoom: 1,
+      maxZoom: 12,
       zoomSnap: 0.25,
       scrollWheelZoom: false,
       worldCopyJump: false
