@@ -1,14 +1,14 @@
 """The data of the world map for Leaflet (static/js/map.js), as JSON.
 
 The map is the same for everyone (no incident is on it) and changes when an advisory does:
-caches may keep it for a few minutes.
+caches may keep it for a few minutes, and ask again with the ETag to be answered 304.
 """
 
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import conditional_page, require_GET
 
 from .maps import areas_geojson, world_map
 
@@ -19,6 +19,7 @@ COMPACT = {"separators": (",", ":")}
 
 
 @require_GET
+@conditional_page
 @cache_control(max_age=MAP_DATA_MAX_AGE)
 def world_map_data(request: HttpRequest) -> JsonResponse:
     return JsonResponse(map_data(areas_geojson(world_map())), json_dumps_params=COMPACT)

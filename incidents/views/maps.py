@@ -3,7 +3,8 @@ places and points as the maps' inline SVG (incidents/templatetags/incident_maps.
 
 The points are the published incidents the user may see (incidents/maps.py). An anonymous
 visitor's answer holds only published TLP:CLEAR incidents and may be kept by caches for a few
-minutes; a signed-in user's is never stored (config/cache_control.py).
+minutes; a signed-in user's is never stored (config/cache_control.py). An unchanged answer to a
+request with its ETag is a 304.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import conditional_page, require_GET
 
 from advisories import maps as advisory_maps
 from advisories.map_views import COMPACT, MAP_DATA_MAX_AGE, map_data
@@ -22,6 +23,7 @@ from ..maps import incident_features, map_incidents
 
 
 @require_GET
+@conditional_page
 @cache_control(max_age=MAP_DATA_MAX_AGE)
 def country_map_data(request: HttpRequest, country_code: str) -> HttpResponse:
     if country_code != country_code.lower():
@@ -38,6 +40,7 @@ def country_map_data(request: HttpRequest, country_code: str) -> HttpResponse:
 
 
 @require_GET
+@conditional_page
 @cache_control(max_age=MAP_DATA_MAX_AGE)
 def region_map_data(request: HttpRequest, country_code: str, region_code: str) -> HttpResponse:
     if country_code != country_code.lower() or region_code != region_code.lower():

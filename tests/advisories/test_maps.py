@@ -182,6 +182,16 @@ def test_the_country_map_data_has_the_same_places_and_points(client, mali, incid
     assert "max-age=" in response["Cache-Control"]
 
 
+def test_unchanged_map_data_is_answered_not_modified(client, mali, incidents):
+    first = client.get("/countries/ml/map.json")
+
+    again = client.get("/countries/ml/map.json", headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304 and again.content == b""
+    IncidentFactory(title="A new public ambush", region=incidents["clear"].region, **SEBETE)
+    assert client.get("/countries/ml/map.json", headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
 def test_a_signed_in_member_gets_its_incidents_in_map_data_never_cached_by_others(client, mali, incidents, cast):
     client.force_login(cast.officer_b)
 
