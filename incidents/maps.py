@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from advisories.maps import MapPoint, PlaceMap
 from advisories.models import Country, Region
@@ -58,7 +59,10 @@ def _place(incident: Incident, place_map: PlaceMap) -> tuple[float, float] | Non
 
 
 def _label(incident: Incident) -> str:
-    return f"{incident.title} ({incident_date(incident)})"
+    label = f"{incident.title} ({incident_date(incident)})"
+    if incident.latitude is None:
+        return f"{label}. {_('Drawn inside its region: the exact place is not known.')}"
+    return label
 
 
 def incident_points(place_map: PlaceMap, incidents: list[Incident]) -> list[MapPoint]:

@@ -33,12 +33,18 @@
     return box;
   }
 
-  function pointPopup(properties) {
+  function pointPopup(properties, approximateNote) {
     var box = document.createElement("div");
     box.appendChild(link(properties.url, properties.title));
     var date = document.createElement("div");
     date.textContent = properties.date;
     box.appendChild(date);
+    if (properties.approximate && approximateNote) {
+      var note = document.createElement("div");
+      note.className = "place-map-note";
+      note.textContent = approximateNote;
+      box.appendChild(note);
+    }
     return box;
   }
 
@@ -102,7 +108,7 @@
           fillColor: "#1b1f24",
           fillOpacity: 0.9
         });
-        marker.bindPopup(pointPopup(feature.properties));
+        marker.bindPopup(pointPopup(feature.properties, container.getAttribute("data-approximate")));
         cluster.addLayer(marker);
       });
       cluster.addTo(map);

@@ -139,6 +139,9 @@ def test_an_incident_is_drawn_where_it_happened_or_inside_its_region(mali, incid
     assert circle(incidents["clear"]) == place_map.project(-1.7004, 15.279)
     koulikoro = Region.objects.get(code="ML-2")
     assert circle(incidents["clear_by_region"]) == place_map.project(*place_map.anchors[koulikoro.pk])
+    titles = {a.get("href"): a.findtext("title") for a in page.iterfind(".//a[@class='map-point']")}
+    assert titles[incidents["clear"].get_absolute_url()] == "Public ambush (17 Sep 2024)"
+    assert titles[incidents["clear_by_region"].get_absolute_url()].endswith("the exact place is not known.")
 
 
 def test_the_region_map_draws_the_region_in_its_colour_among_grey_neighbours(mali, incidents, cast):
