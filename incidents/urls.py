@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, editing, lists, review
+from .views import account, editing, lists, maps, review
 
 app_name = "incidents"
 
@@ -21,5 +21,11 @@ urlpatterns = [
         "countries/<str:country_code>/regions/<str:region_code>/incidents/",
         lists.region_incidents,
         name="region",
+    ),
+    path("countries/<str:country_code>/map.json", maps.country_map_data, name="country-map-data"),
+    path(
+        "countries/<str:country_code>/regions/<str:region_code>/map.json",
+        maps.region_map_data,
+        name="region-map-data",
     ),
 ]
