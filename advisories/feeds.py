@@ -116,13 +116,16 @@ def advisory_changes(country: Country | None = None, *, limit: int = FEED_LENGTH
     level or risk indicators differ from the one before it at the same place. A new row that only
     rewords the summary or names another source is not a change travellers need to hear of.
 
-    Each advisory carries `previous_level` (None for a place's first). One query.
+    Each advisory carries the `previous_id`, `previous_created_at`, `previous_level` and
+    `previous_indicators` of the one it replaced (None for a place's first). One query.
     """
     advisories: QuerySet[Advisory] = Advisory.objects.all()
     if country is not None:
         advisories = advisories.filter(country=country)
     changes = (
         advisories.annotate(
+            previous_id=_at_same_place(Lag("id")),
+            previous_created_at=_at_same_place(Lag("created_at")),
             previous_level=_at_same_place(Lag("level")),
             previous_indicators=_at_same_place(Lag("indicators")),
         )
@@ -155,7 +158,9 @@ def advisory_title(advisory: Advisory) -> str:
         return _("%(place)s: level raised to %(level)s: %(label)s") % values
     if advisory.level < previous:
         return _("%(place)s: level lowered to %(level)s: %(label)s") % values
-    return _("%(place)s: Level %(level)s: %(label)s, risk indicators changed") % values
+    if getattr(advisory, "previous_indicators", None) != advisory.indicators:
+        return _("%(place)s: Level %(level)s: %(label)s, risk indicators changed") % values
+    return _("%(place)s: Level %(level)s: %(label)s") % values
 
 
 def advisory_summary(advisory: Advisory) -> str:
