@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.views.decorators.http import conditional_page
 
 from .models import Advisory, AdvisoryLevel, Country, RiskIndicator, SecurityReportRevision
 from .selectors import published_revisions
@@ -301,15 +302,23 @@ class AdvisoryFeed(EntryFeed):
 
 
 def public_feed(response: HttpResponseBase) -> HttpResponseBase:
-    """The same for everyone: shared caches may keep it a few minutes."""
+    """The same for everyone: shared caches may keep it a few minutes. The views answer a
+    request that names the feed's ETag with 304 (`conditional_page`).
+
+    Django's feeds send the latest entry's date as Last-Modified, which is not when the feed
+    last changed: an advisory issued on an earlier day can arrive later, and a reader asking
+    If-Modified-Since would be told nothing changed. The ETag alone says it right."""
+    del response["Last-Modified"]
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     return response
 
 
+@conditional_page
 def advisory_feed(request: HttpRequest) -> HttpResponseBase:
     return public_feed(AdvisoryFeed()(request))
 
 
+@conditional_page
 def country_advisory_feed(request: HttpRequest, country_code: str) -> HttpResponseBase | HttpResponse:
     if country_code != country_code.lower():
         return redirect("advisories:country-feed", country_code=country_code.lower(), permanent=True)

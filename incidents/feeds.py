@@ -69,6 +69,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
+from django.views.decorators.http import conditional_page
 
 from advisories.feeds import (
     FEED_LENGTH,
@@ -369,11 +370,13 @@ def cap_response(alert: CapAlert) -> HttpResponseBase:
     return public_feed(response)
 
 
+@conditional_page
 def advisory_cap(request: HttpRequest, pk: int) -> HttpResponseBase:
     advisory = get_object_or_404(Advisory.objects.select_related("country", "region"), pk=pk)
     return cap_response(advisory_alert(advisory, replaced_advisory(advisory)))
 
 
+@conditional_page
 def incident_cap(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A severe incident anyone may see; a 404 for any other, so nothing else is revealed."""
     incident = _severe_public().filter(pk=pk).first()
@@ -443,10 +446,12 @@ class AlertFeed(EntryFeed):
         return self.feed_url(obj)
 
 
+@conditional_page
 def alert_feed(request: HttpRequest) -> HttpResponseBase:
     return public_feed(AlertFeed()(request))
 
 
+@conditional_page
 def country_alert_feed(request: HttpRequest, country_code: str) -> HttpResponseBase:
     if country_code != country_code.lower():
         return redirect("incidents:country-cap-feed", country_code=country_code.lower(), permanent=True)

@@ -332,3 +332,10 @@ def test_the_feed_links_point_at_the_cap_indexes(mali):
     assert f'href="{MALI}"' in country_links
     assert f'href="{ALL}"' in site_links
     assert MALI not in site_links
+
+
+def test_a_reader_that_has_an_alert_is_answered_304(client, mali):
+    incident = severe()
+    first = client.get(f"/cap/incidents/{incident.pk}.xml")
+
+    assert client.get(f"/cap/incidents/{incident.pk}.xml", headers={"If-None-Match": first["ETag"]}).status_code == 304
