@@ -145,6 +145,7 @@ def test_a_severe_public_incident_is_an_alert_in_the_country_index_and_the_all_c
     )
     assert info(alert, "onset") == "2024-09-17T00:00:00+00:00"
     assert info(alert, "web") == f"https://vigil.example/incidents/{incident.pk}/"
+    assert client.get(f"/incidents/{incident.pk}/").status_code == 200  # the page anyone may read
     assert alert.findtext(f"{CAP}info/{CAP}area/{CAP}areaDesc") == f"Sévaré, {incident.region.name}, Mali"
     assert alert.findtext(f"{CAP}info/{CAP}area/{CAP}circle") == "14.49000,-4.18000 1"
     assert parameters(alert) == {"severity": "4/5", "killed": "2", "injured": "5", "abducted": "0"}
