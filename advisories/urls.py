@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import map_views, views
+from . import feeds, map_views, views
 
 app_name = "advisories"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("countries/", views.country_list, name="country_list"),
     path("countries/<str:country_code>/", views.country_detail, name="country"),
     path("countries/<str:country_code>/regions/<str:region_code>/", views.region_detail, name="region"),
+    path("feed.atom", feeds.advisory_feed, name="feed"),
+    path("countries/<str:country_code>/feed.atom", feeds.country_advisory_feed, name="country-feed"),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import feeds
 from .views import account, editing, lists, maps, review
 
 app_name = "incidents"
@@ -28,4 +29,8 @@ urlpatterns = [
         maps.region_map_data,
         name="region-map-data",
     ),
+    path("cap/feed.atom", feeds.alert_feed, name="cap-feed"),
+    path("countries/<str:country_code>/cap.atom", feeds.country_alert_feed, name="country-cap-feed"),
+    path("cap/advisories/<int:pk>.xml", feeds.advisory_cap, name="cap-advisory"),
+    path("cap/incidents/<int:pk>.xml", feeds.incident_cap, name="cap-incident"),
 ]
