@@ -80,10 +80,17 @@ class LegendEntry:
     label: str
 
 
-def legend() -> list[LegendEntry]:
-    """The four levels, and the grey of a place without one."""
-    entries = [LegendEntry(level=level, colour=level_colour(level), label=level_label(level)) for level in (1, 2, 3, 4)]
-    return [*entries, LegendEntry(level=None, colour=NO_LEVEL_COLOUR, label=level_label(None))]
+def legend(drawn: Iterable[int | None] = (1, 2, 3, 4, None)) -> list[LegendEntry]:
+    """The levels drawn on a map, lowest first, then the grey of a place without one if any is."""
+    shown = set(drawn)
+    entries = [
+        LegendEntry(level=level, colour=level_colour(level), label=level_label(level))
+        for level in (1, 2, 3, 4)
+        if level in shown
+    ]
+    if None in shown:
+        entries.append(LegendEntry(level=None, colour=NO_LEVEL_COLOUR, label=level_label(None)))
+    return entries
 
 
 # Projection ----------------------------------------------------------------------------------

@@ -183,6 +183,11 @@ class RegionRow:
         advisory = self.advisory or self.country_advisory
         return advisory.level if advisory else None
 
+    @property
+    def level_label(self) -> str:
+        advisory = self.advisory or self.country_advisory
+        return advisory.get_level_display() if advisory else ""
+
 
 @dataclass(frozen=True)
 class PlaceRatings:

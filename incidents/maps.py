@@ -1,10 +1,10 @@
 """Incidents as points on the advisory maps of advisories/maps.py.
 
 The polygons and levels are the advisories' (which know nothing of incidents); the points are
-added here, from `incidents_visible_to(user)` narrowed to published incidents: an anonymous
-visitor sees published TLP:CLEAR incidents only, a member of an organisation also the
-published incidents its membership lets it see. Answers to signed-in users are never stored by
-shared caches (config/cache_control.py), so a map may differ between viewers.
+added here, from `incidents_visible_to(ANONYMOUS)` narrowed to published incidents: the maps
+belong to the public advisory pages, which show everyone the same published TLP:CLEAR
+incidents (as their "Recent incidents" list does), so that a page and its map data can be
+cached and shared. Members find what else they may see in the incident lists.
 
 An incident is drawn at its coordinates; one known only by its region is drawn at a point
 inside the region (`PlaceMap.anchors`); one known by neither is not drawn. The most recent
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from advisories.maps import MapPoint, PlaceMap
 from advisories.models import Country, Region
 
-from .access import AnyUser, Viewer
+from .access import ANONYMOUS
 from .models import Incident, ReviewStatus
 from .selectors import incidents_visible_to
 from .templatetags.incidents import incident_date
@@ -31,13 +31,11 @@ MAP_POINT_LIMIT: Final = 500
 POINT_DECIMALS: Final = 4
 
 
-def map_incidents(
-    user: AnyUser | Viewer | None, *, country: Country, region: Region | None = None, limit: int = MAP_POINT_LIMIT
-) -> list[Incident]:
-    """The most recent published incidents of the place that the user may see and that have a
+def map_incidents(*, country: Country, region: Region | None = None, limit: int = MAP_POINT_LIMIT) -> list[Incident]:
+    """The most recent published incidents of the place that anyone may see and that have a
     place to be drawn at, newest first, with only the columns a map shows. One query."""
     incidents = (
-        incidents_visible_to(user)
+        incidents_visible_to(ANONYMOUS)
         .select_related(None)
         .prefetch_related(None)
         .filter(status=ReviewStatus.PUBLISHED, country=country)

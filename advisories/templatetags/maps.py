@@ -34,7 +34,7 @@ def map_context(
         "caption": caption,
         "data_url": data_url,
         "points": points or [],
-        "legend": legend(),
+        "legend": legend(area.level if area.focus else None for area in place_map.areas),
     }
 
 

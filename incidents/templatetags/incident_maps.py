@@ -1,5 +1,5 @@
 """The maps of a country and of a region: the advisories' polygons (advisories/maps.py) with the
-published incidents the viewer may see as points (incidents/maps.py).
+published TLP:CLEAR incidents as points (incidents/maps.py).
 
 `{% load incident_maps %}` then `{% country_map country %}` or `{% region_map region %}`; the page
 also needs `{% load maps %}{% map_assets %}` in its `{% block extra_head %}`. Each renders the
@@ -25,11 +25,6 @@ from ..maps import incident_points, map_incidents
 register = template.Library()
 
 
-def _user(context: template.Context) -> Any:
-    request = context.get("request")
-    return getattr(request, "user", None)
-
-
 @register.inclusion_tag("advisories/_map.html", takes_context=True)
 def country_map(context: template.Context, country: Country) -> dict[str, Any]:
     """The country's regions by level with its published incidents; nothing for a country that
@@ -37,7 +32,7 @@ def country_map(context: template.Context, country: Country) -> dict[str, Any]:
     place_map = advisory_maps.country_map(country)
     if place_map is None:
         return {}
-    points = incident_points(place_map, map_incidents(_user(context), country=country))
+    points = incident_points(place_map, map_incidents(country=country))
     return map_context(
         place_map,
         label=_("Map of %(country)s: advisory level of each region, and published incidents")
@@ -58,7 +53,7 @@ def region_map(context: template.Context, region: Region) -> dict[str, Any]:
     place_map = advisory_maps.region_map(region)
     if place_map is None:
         return {}
-    points = incident_points(place_map, map_incidents(_user(context), country=region.country, region=region))
+    points = incident_points(place_map, map_incidents(country=region.country, region=region))
     return map_context(
         place_map,
         label=_("Map of %(region)s: its advisory level, and published incidents") % {"region": region.name},

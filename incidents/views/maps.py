@@ -1,10 +1,9 @@
 """The data of the country and region maps for Leaflet (static/js/map.js), as JSON: the same
 places and points as the maps' inline SVG (incidents/templatetags/incident_maps.py).
 
-The points are the published incidents the user may see (incidents/maps.py). An anonymous
-visitor's answer holds only published TLP:CLEAR incidents and may be kept by caches for a few
-minutes; a signed-in user's is never stored (config/cache_control.py). An unchanged answer to a
-request with its ETag is a 304.
+The points are the published TLP:CLEAR incidents, the same for everyone (incidents/maps.py),
+so the answer may be kept by caches for a few minutes. An unchanged answer to a request with
+its ETag is a 304.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ def country_map_data(request: HttpRequest, country_code: str) -> HttpResponse:
     place_map = advisory_maps.country_map(country) if country is not None else None
     if country is None or place_map is None:
         raise Http404(_("There is no map of the country %(code)s.") % {"code": country_code.upper()})
-    incidents = map_incidents(request.user, country=country)
+    incidents = map_incidents(country=country)
     return JsonResponse(
         map_data(advisory_maps.areas_geojson(place_map), incident_features(place_map, incidents)),
         json_dumps_params=COMPACT,
@@ -61,7 +60,7 @@ def region_map_data(request: HttpRequest, country_code: str, region_code: str) -
             _("There is no map of the region %(region)s in the country %(country)s.")
             % {"region": region_code.upper(), "country": country_code.upper()}
         )
-    incidents = map_incidents(request.user, country=region.country, region=region)
+    incidents = map_incidents(country=region.country, region=region)
     return JsonResponse(
         map_data(advisory_maps.areas_geojson(place_map), incident_features(place_map, incidents)),
         json_dumps_params=COMPACT,

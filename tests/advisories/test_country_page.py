@@ -317,3 +317,14 @@ def test_a_current_advisory_is_the_one_the_page_shows_among_several_rows(client,
 
     assert "Level 4: Do Not Travel" in text
     assert "Level 3" not in text and "Level 2" not in text and "Level 1" not in text
+
+
+def test_regions_with_their_own_levels_in_a_country_without_one_are_listed(client, mali):
+    mopti = Region.objects.get(code="ML-5")
+    AdvisoryFactory(country=mali, region=mopti, level=4, summary="Armed groups hold the roads.")
+
+    html = client.get("/countries/ml/").content.decode()
+
+    listing = re.search(r'<ul class="region-list">.*?</ul>', html, re.S)
+    assert listing and "Level 4: Do Not Travel" in listing[0]
+    assert listing[0].count("No advisory yet") == Region.objects.filter(country=mali).count() - 1

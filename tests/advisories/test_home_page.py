@@ -86,8 +86,9 @@ def test_home_ignores_an_advisory_that_is_no_longer_current(client, mali):
     assert 'id="published-heading"' not in html
 
 
-# The countries with their levels, the latest changes (two), whatever the number of advisories.
-HOME_QUERIES = 3
+# The countries with their levels, the latest changes (two), the world map's levels, whatever
+# the number of advisories.
+HOME_QUERIES = 4
 
 
 def test_home_costs_a_fixed_number_of_queries_however_many_advisories(client, django_assert_num_queries):

@@ -1,9 +1,6 @@
 """The map of Mali in a real browser: Leaflet's map with JavaScript, the inline SVG without.
 
-The advisory pages' templates include the map once they are laid out for it; until then this
-module serves a page of its own (PREVIEW below, at /map-preview/<country code>/) that includes the
-map exactly as a page does: `{% map_assets %}` in the head, `{% country_map country %}` in the
-body. Once country_detail.html includes the map, PREVIEW_PATH can become "/countries/{code}/".
+On the country page itself, as a traveler opens it.
 
 Places of incidents are ACLED's coordinates of Malian towns (../shared/data/acled).
 """
@@ -13,18 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.template import RequestContext, Template
-from django.urls import path
 from playwright.sync_api import Browser, Page, ViewportSize, expect
-
-from config.urls import urlpatterns as site_urlpatterns
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.urls(__name__),
 ]
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -43,22 +33,7 @@ PLACES = [
     ("Kayes", "14.44170", "-11.43410"),
     ("Sikasso", "11.09920", "-5.94540"),
 ]
-PREVIEW_PATH = "/map-preview/{code}/"
-PREVIEW = Template(
-    "{% extends 'base.html' %}{% load maps incident_maps %}"
-    "{% block extra_head %}{% map_assets %}{% endblock %}"
-    "{% block content %}<h1>{{ country.name }}</h1>{% country_map country %}{% endblock %}"
-)
-
-
-def map_preview(request: HttpRequest, country_code: str) -> HttpResponse:
-    from advisories.models import Country
-
-    country = get_object_or_404(Country, code=country_code.upper())
-    return HttpResponse(PREVIEW.render(RequestContext(request, {"country": country})))
-
-
-urlpatterns = [path("map-preview/<str:country_code>/", map_preview), *site_urlpatterns]
+PREVIEW_PATH = "/countries/{code}/"
 
 
 @pytest.fixture
