@@ -124,7 +124,7 @@ def test_a_row_shows_date_precision_type_place_severity_and_casualties(client, d
 
     text = text_of(client.get("/countries/ml/incidents/"))
 
-    assert "Sep 2024 Within a month" in text
+    assert "Sep 2024 (exact day not known)" in text
     assert "Attack near Gao Armed attack" in text
     assert "Ansongo, Gao" in text
     assert "4 severe" in text
