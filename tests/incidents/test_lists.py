@@ -128,8 +128,8 @@ def test_a_row_shows_date_precision_type_place_severity_and_casualties(client, d
     assert "Attack near Gao Armed attack" in text
     assert "Ansongo, Gao" in text
     assert "4 severe" in text
-    assert "Killed Injured Abducted" in text
-    assert "4 severe 3 5 2" in text
+    assert "Severity Casualties" in text
+    assert "4 severe 3 killed, 5 injured, 2 abducted" in text
 
 
 # --- My organisation's incidents -----------------------------------------------------------
