@@ -23,7 +23,9 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 from timezone_field.forms import TimeZoneFormField
 
+from advisories.choices import CountriesByName
 from advisories.models import Country, Region, ThreatCategory
+from advisories.selectors import name_sort_key
 from config.forms import DateRangeForm, OrganisationChoiceMixin, PageForm, ServiceForm, several
 from incidents.forms import SEVERITY_SCALE
 from incidents.models import Organisation
@@ -140,6 +142,7 @@ class FollowForm(ServiceForm):
         rows=8,
         help_text=_("Every region of these countries. Hold Ctrl (⌘ on a Mac) to pick several."),
     )
+    countries.iterator = CountriesByName
     regions = several(
         _("Regions"),
         Region.objects.all(),
@@ -312,7 +315,7 @@ def region_choices(country_ids: Iterable[int]) -> list[tuple[Any, Any]]:
     )
     for pk, name, country_name in regions:
         groups.setdefault(country_name, []).append((pk, name))
-    return list(groups.items())
+    return sorted(groups.items(), key=lambda group: name_sort_key(group[0]))
 
 
 # What an edit starts from as the subscription has it; the time zone and addresses are shown otherwise.

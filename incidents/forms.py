@@ -18,6 +18,7 @@ from django.forms.boundfield import BoundWidget
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from advisories.choices import CountriesByName
 from advisories.models import Country, Region
 from config.forms import OrganisationChoiceMixin, ServiceForm, several
 
@@ -103,6 +104,7 @@ class IncidentForm(OrganisationChoiceMixin, ServiceForm):
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.order_by("name"), empty_label=_("Choose the country")
     )
+    country.iterator = CountriesByName
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
