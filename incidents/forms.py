@@ -129,12 +129,7 @@ class IncidentForm(OrganisationChoiceMixin, ServiceForm):
     location_precision = forms.ChoiceField(
         label=_("How precise is the place?"), choices=LocationPrecision.choices, initial=LocationPrecision.EXACT
     )
-    actors = several(
-        _("Who did it"),
-        Actor.objects.order_by("name"),
-        rows=6,
-        help_text=_("Leave empty if unknown. Hold Ctrl (⌘ on a Mac) to pick several."),
-    )
+    actors = several(_("Who did it"), Actor.objects.order_by("name"), help_text=_("Tick none if not known."))
     target_types = several(_("Who was hit"), TargetType.objects.order_by("position", "name"))
     killed = _people(_("Killed"))
     injured = _people(_("Injured"))
