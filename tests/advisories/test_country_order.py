@@ -52,6 +52,10 @@ def test_the_home_page_groups_aland_under_a_and_cote_divoire_among_the_cs():
 
 
 def option_names(html: str, name: str) -> list[str]:
+    """The names of a select's options, or of a set of tick boxes."""
+    boxes = re.findall(rf'<label for="id_{name}_\d+">([^<]+)</label>', html)
+    if boxes:
+        return [unescape(box) for box in boxes]
     select = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
     return [unescape(option) for option in re.findall(r"<option [^>]*>([^<]+)</option>", select)]
 
