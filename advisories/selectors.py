@@ -60,9 +60,19 @@ def _country_level(country: Any) -> CountryLevel:
     return CountryLevel(country=country, level=level, issued_on=country.current_issued_on)
 
 
+def name_sort_key(name: str) -> tuple[str, str]:
+    """How people look a place name up in a list: accents and case ignored, so "Åland Islands"
+    comes first under A and "Côte d'Ivoire" between Costa Rica and Croatia. The name itself breaks ties."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return bare.casefold(), name
+
+
 def country_list_with_levels() -> list[CountryLevel]:
-    """Every country, by name, with its current country-wide advisory level. One query."""
-    return [_country_level(country) for country in Country.objects.with_current_level().order_by("name")]
+    """Every country, by name as people look it up (`name_sort_key`), with its current
+    country-wide advisory level. One query."""
+    countries = sorted(Country.objects.with_current_level(), key=lambda country: name_sort_key(country.name))
+    return [_country_level(country) for country in countries]
 
 
 def highest_levels_first(rows: list[CountryLevel]) -> list[CountryLevel]:
@@ -81,9 +91,12 @@ def group_by_initial(rows: list[CountryLevel]) -> list[InitialGroup]:
     """Countries under the first letter of their name, accents ignored (Åland Islands under A)."""
     groups: dict[str, list[CountryLevel]] = {}
     for row in rows:
-        letter = unicodedata.normalize("NFKD", row.country.name)[:1].upper()
+        letter = name_sort_key(row.country.name)[0][:1].upper()
         groups.setdefault(letter, []).append(row)
-    return [InitialGroup(letter=letter, rows=groups[letter]) for letter in sorted(groups)]
+    return [
+        InitialGroup(letter=letter, rows=sorted(groups[letter], key=lambda row: name_sort_key(row.country.name)))
+        for letter in sorted(groups)
+    ]
 
 
 # What each level asks of a traveler, in plain words (the State Department's scale).

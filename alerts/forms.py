@@ -12,8 +12,11 @@ regions" button shows the form again with the regions of the countries just pick
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.resources
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -23,7 +26,9 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 from timezone_field.forms import TimeZoneFormField
 
+from advisories.choices import CountriesByName
 from advisories.models import Country, Region, ThreatCategory
+from advisories.selectors import country_list_with_levels, name_sort_key
 from config.forms import DateRangeForm, OrganisationChoiceMixin, PageForm, ServiceForm, several
 from incidents.forms import SEVERITY_SCALE
 from incidents.models import Organisation
@@ -131,22 +136,57 @@ class WrittenTimeZoneField(TimeZoneFormField):
         return super().to_python(value.strip() if isinstance(value, str) else value)
 
 
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """Some of a field's tick boxes under a heading. A long group is drawn folded, with a filter."""
+
+    label: Any
+    boxes: list[BoundWidget]
+
+    LONG = 30
+
+    @property
+    def long(self) -> bool:
+        return len(self.boxes) > self.LONG
+
+    @property
+    def any_ticked(self) -> bool:
+        return any(box.data["selected"] for box in self.boxes)
+
+
+@functools.cache
+def country_time_zones() -> dict[str, str]:
+    """Each country's (ISO 3166 code) main time zone, from the tz database's zone.tab as the tzdata
+    package ships it: its first zone for a country is the most populous one (ML: Africa/Bamako)."""
+    table = importlib.resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    zones: dict[str, str] = {}
+    for line in table.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        code, _coordinates, zone, *_comment = line.split("\t")
+        zones.setdefault(code, zone)
+    return zones
+
+
 class FollowForm(ServiceForm):
     """What to follow and how often: the fields an organisation's and a traveler's forms share."""
 
-    countries = several(
-        _("Countries"),
-        Country.objects.order_by("name"),
-        rows=8,
-        help_text=_("Every region of these countries. Hold Ctrl (⌘ on a Mac) to pick several."),
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries"),
+        queryset=Country.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every region of the countries ticked."),
     )
-    regions = several(
-        _("Regions"),
-        Region.objects.all(),
-        rows=8,
+    countries.iterator = CountriesByName
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"),
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "To follow only part of a country: choose the country, press “Show the regions of these "
-            "countries”, pick its regions here, then unselect the country above."
+            "To follow only part of a country: tick the country, press “Show the regions of these "
+            "countries”, tick its regions here, then untick the country above."
         ),
     )
     categories = several(
@@ -187,7 +227,38 @@ class FollowForm(ServiceForm):
     def __init__(self, *args: Any, time_zones: Iterable[zoneinfo.ZoneInfo | str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices(*time_zones)  # type: ignore[attr-defined]
-        self.fields["regions"].choices = region_choices(self.countries_of_interest())  # type: ignore[attr-defined]
+        self._region_groups = region_choices(self.countries_of_interest())
+        self.fields["regions"].choices = [  # type: ignore[attr-defined]
+            choice for _country, choices in self._region_groups for choice in choices
+        ]
+        if not self.is_bound and not self.initial.get("time_zone"):
+            # Nobody chose a zone for this form yet: static/js/timezone.js offers the browser's.
+            self.fields["time_zone"].widget.attrs["data-browser-default"] = "true"
+
+    @functools.cached_property
+    def country_groups(self) -> list[ChoiceGroup]:
+        """The countries as tick boxes: those with a published advisory first, then the others,
+        each part by name as people look it up. One query."""
+        rows = country_list_with_levels()
+        advised = [row.country for row in rows if row.level is not None]
+        others = [row.country for row in rows if row.level is None]
+        field = self.fields["countries"]
+        field.choices = [(country.pk, country.name) for country in [*advised, *others]]  # type: ignore[attr-defined]
+        boxes = list(self["countries"])
+        groups = [
+            ChoiceGroup(label=_("Countries with a travel advisory"), boxes=boxes[: len(advised)]),
+            ChoiceGroup(label=_("Other countries"), boxes=boxes[len(advised) :]),
+        ]
+        return [group for group in groups if group.boxes]
+
+    @property
+    def region_groups(self) -> list[ChoiceGroup]:
+        """The regions offered as tick boxes, under their country's name."""
+        boxes = iter(self["regions"])
+        return [
+            ChoiceGroup(label=country, boxes=[next(boxes) for _choice in choices])
+            for country, choices in self._region_groups
+        ]
 
     def _submitted_ids(self, name: str) -> list[int]:
         if self.is_bound:
@@ -302,8 +373,8 @@ class TravelerSubscriptionForm(FollowForm):
     field_order = ("email",)
 
 
-def region_choices(country_ids: Iterable[int]) -> list[tuple[Any, Any]]:
-    """The regions of these countries as <optgroup>s, one per country, in one query."""
+def region_choices(country_ids: Iterable[int]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The regions of these countries, grouped by country, in one query."""
     groups: dict[str, list[tuple[int, str]]] = {}
     regions = (
         Region.objects.filter(country_id__in=list(country_ids))
@@ -312,7 +383,7 @@ def region_choices(country_ids: Iterable[int]) -> list[tuple[Any, Any]]:
     )
     for pk, name, country_name in regions:
         groups.setdefault(country_name, []).append((pk, name))
-    return list(groups.items())
+    return sorted(groups.items(), key=lambda group: name_sort_key(group[0]))
 
 
 # What an edit starts from as the subscription has it; the time zone and addresses are shown otherwise.

@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from advisories.models import Country
 from config.forms import initial_from_submitted
 from incidents.models import Organisation
 from incidents.selectors import memberships_of
@@ -40,6 +41,7 @@ from .forms import (
     DeliveryFilterForm,
     OrganisationSubscriptionForm,
     TravelerSubscriptionForm,
+    country_time_zones,
     initial_from_subscription,
 )
 from .models import DeliveryStatus, Subscription
@@ -255,7 +257,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {}
         if request.user.is_authenticated:
             initial["email"] = getattr(request.user, "email", "")
-        return _subscribe_page(request, TravelerSubscriptionForm(initial=initial))
+        # "Get e-mail alerts" on a country's page comes here with ?country=ml: that country is
+        # ticked, and its time zone chosen.
+        country = _country_asked_for(request)
+        zones = []
+        if country is not None:
+            initial["countries"] = [country.pk]
+            zone = country_time_zones().get(country.code)
+            if zone:
+                initial["time_zone"] = zone
+                zones.append(zone)
+        return _subscribe_page(request, TravelerSubscriptionForm(initial=initial, time_zones=zones))
     form = TravelerSubscriptionForm(request.POST)
     if SHOW_REGIONS in request.POST:
         return _subscribe_page(request, TravelerSubscriptionForm(initial=initial_from_submitted(form, request.POST)))
@@ -270,6 +282,13 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             return _subscribe_page(request, form, status=429 if limited else 400)
         return redirect("alerts:subscribe_sent")
     return _subscribe_page(request, form)
+
+
+def _country_asked_for(request: HttpRequest) -> Country | None:
+    code = request.GET.get("country", "")
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        return None
+    return Country.objects.filter(code=code.upper()).first()
 
 
 def _subscribe_page(request: HttpRequest, form: TravelerSubscriptionForm, status: int | None = None) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from advisories.choices import CountriesByName
 from advisories.models import Country, Region, ThreatCategory
 from config.forms import DateRangeForm
 
@@ -123,6 +124,8 @@ class IncidentFilter(django_filters.FilterSet):
         if country is not None or not with_region:
             # The page is already about one country (or one region): no country to choose.
             del self.filters["country"]
+        else:
+            self.filters["country"].field.iterator = CountriesByName
         if not with_region:
             del self.filters["region"]
         elif country is None:

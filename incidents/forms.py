@@ -18,6 +18,7 @@ from django.forms.boundfield import BoundWidget
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from advisories.choices import CountriesByName
 from advisories.models import Country, Region
 from config.forms import OrganisationChoiceMixin, ServiceForm, several
 
@@ -103,6 +104,7 @@ class IncidentForm(OrganisationChoiceMixin, ServiceForm):
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.order_by("name"), empty_label=_("Choose the country")
     )
+    country.iterator = CountriesByName
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
@@ -127,12 +129,7 @@ class IncidentForm(OrganisationChoiceMixin, ServiceForm):
     location_precision = forms.ChoiceField(
         label=_("How precise is the place?"), choices=LocationPrecision.choices, initial=LocationPrecision.EXACT
     )
-    actors = several(
-        _("Who did it"),
-        Actor.objects.order_by("name"),
-        rows=6,
-        help_text=_("Leave empty if unknown. Hold Ctrl (⌘ on a Mac) to pick several."),
-    )
+    actors = several(_("Who did it"), Actor.objects.order_by("name"), help_text=_("Tick none if not known."))
     target_types = several(_("Who was hit"), TargetType.objects.order_by("position", "name"))
     killed = _people(_("Killed"))
     injured = _people(_("Injured"))

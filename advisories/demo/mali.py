@@ -171,7 +171,7 @@ THREAT_RATINGS: tuple[ThreatRatingRecord, ...] = (
     ),
 )
 
-_VERIFIED = "Details as printed in the OSAC Country Security Report of 29 November 2024; last_verified_on is that date."
+_VERIFIED = "Details as printed in the OSAC Country Security Report of 29 November 2024, and checked on that date."
 
 CONTACTS: tuple[ContactRecord, ...] = (
     ContactRecord(

@@ -58,6 +58,27 @@ def incident_date(incident: Incident) -> str:
 
 
 @register.filter
+def incident_datetime(incident: Incident) -> str:
+    """The machine-readable date of a <time> element, no more precise than what is known:
+    "2024-09-17", "2024-09", "2024"."""
+    if incident.date_precision == DatePrecision.MONTH:
+        return format_date(incident.occurred_on, "Y-m")
+    if incident.date_precision == DatePrecision.YEAR:
+        return format_date(incident.occurred_on, "Y")
+    return format_date(incident.occurred_on, "Y-m-d")
+
+
+@register.filter
+def date_precision_note(incident: Incident) -> str:
+    """What the short date leaves unsaid, for a tooltip and screen readers: "" for an exact day."""
+    if incident.date_precision in (DatePrecision.WEEK, DatePrecision.MONTH):
+        return str(_("exact day not known"))
+    if incident.date_precision == DatePrecision.YEAR:
+        return str(_("month and day not known"))
+    return ""
+
+
+@register.filter
 def casualties(incident: Incident) -> str:
     """The toll as far as it is known: "70 killed, 3 injured, 0 abducted", "70 killed; injured and
     abducted not known", "Killed, injured and abducted: not known". An unknown count is never a 0."""

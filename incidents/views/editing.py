@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from config.forms import initial_from_submitted
@@ -38,6 +39,7 @@ from ..models import (
     IncidentActor,
     Organisation,
     ReviewStatus,
+    SharingLevel,
 )
 from ..selectors import incident_for_viewer
 from ..services import SubmissionKeyReused, incident_submit_once, incident_update
@@ -48,6 +50,30 @@ View = Callable[..., HttpResponse]
 # which is how the region list follows the country without JavaScript.
 SHOW_REGIONS = "show_regions"
 BOUNDARIES_ATTRIBUTION = "advisories/_boundaries_attribution.html"
+
+# What happens next to a newly logged incident, by sharing level. Analysts review only what the
+# sharing rules let them see (incidents/access.py): TLP:CLEAR and TLP:GREEN. The review queue
+# never holds the other levels, so nobody verifies or publishes those.
+LOGGED_MESSAGES = {
+    SharingLevel.CLEAR: gettext_lazy(
+        "Incident logged. An analyst will review it; once it is published, anyone can read it."
+    ),
+    SharingLevel.GREEN: gettext_lazy(
+        "Incident logged. Members of every registered organisation can read it now, and an analyst will review it."
+    ),
+    SharingLevel.AMBER: gettext_lazy(
+        "Incident logged. Your organisation and its partner organisations can read it. "
+        "Analysts do not see TLP:AMBER reports, so it will not be reviewed or published."
+    ),
+    SharingLevel.AMBER_STRICT: gettext_lazy(
+        "Incident logged. Only your organisation can read it. "
+        "Analysts do not see TLP:AMBER+STRICT reports, so it will not be reviewed or published."
+    ),
+    SharingLevel.RED: gettext_lazy(
+        "Incident logged. Only you and your organisation's officers, security managers and administrators can read it. "
+        "Analysts do not see TLP:RED reports, so it will not be reviewed or published."
+    ),
+}
 
 
 def problem_page(request: HttpRequest, *, title: str, message: str, status: int, advice: str = "") -> HttpResponse:
@@ -150,7 +176,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                     request, _("This incident was already logged (the form was sent twice); it is saved once.")
                 )
             else:
-                messages.success(request, _("Incident logged. An analyst will review it."))
+                messages.success(request, LOGGED_MESSAGES[SharingLevel(submission.incident.sharing_level)])
             return redirect(submission.incident)
     return _form_page(request, form)
 

@@ -187,7 +187,7 @@ def test_country_page_shows_contacts_with_phones_hours_and_last_verified_date(
     assert '<a href="tel:8000-1115">8000-1115</a>' in html
     assert "Bambara, French" in text
     assert '<a href="mailto:OSACBamako@state.gov">' in html
-    assert text.count("Last verified 29 Nov 2024") == 3
+    assert text.count("Checked on 29 Nov 2024") == 3
 
 
 def test_country_page_lists_where_each_fact_comes_from(client, mali_advisory, bamako_ratings, embassy):

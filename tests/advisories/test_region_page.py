@@ -147,7 +147,7 @@ def test_country_page_runs_the_same_queries_for_3_or_30_regions(client, django_a
         large_text = text_of(client.get(large.get_absolute_url()))
 
     # The pages really show what was built, so the counts measure full pages.
-    assert small_text.count("Last verified") == 3 and large_text.count("Last verified") == 30
+    assert small_text.count("Checked on") == 3 and large_text.count("Checked on") == 30
     assert large_text.count("Robberies on the roads") == 30
 
 
@@ -166,5 +166,5 @@ def test_region_page_runs_the_same_queries_for_few_or_many_ratings_and_contacts(
     with CaptureQueriesContext(connection) as queries:
         text = text_of(client.get(region.get_absolute_url()))
     assert len(queries) == REGION_PAGE_QUERIES
-    assert text.count("Last verified") == 10
+    assert text.count("Checked on") == 10
     assert text.count("HIGH") == 20

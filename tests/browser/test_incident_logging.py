@@ -47,7 +47,7 @@ def test_an_officer_logs_an_incident_without_javascript(officer, live_server, br
     page.get_by_label("Date", exact=True).fill("2025-03-02")
     page.get_by_label("Region").select_option(label="Mopti")
     page.get_by_label("Place", exact=True).fill("Sévaré")
-    page.get_by_label("Who did it").select_option(label="Unidentified armed men")
+    page.get_by_role("group", name="Who did it").get_by_label("Unidentified armed men").check()
     page.get_by_label("NGO staff").check()
     # Killed and abducted are left empty: not known, which the detail page says.
     expect(page.get_by_label("Killed", exact=True)).to_have_value("")
@@ -63,7 +63,10 @@ def test_an_officer_logs_an_incident_without_javascript(officer, live_server, br
         "Staff vehicle robbed at a false checkpoint <script>alert(1)</script>"
     )
     elapsed = time.monotonic() - started
-    expect(page.get_by_role("status")).to_have_text("Incident logged. An analyst will review it.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Incident logged. Your organisation and its partner organisations can read it. "
+        "Analysts do not see TLP:AMBER reports, so it will not be reviewed or published."
+    )
     expect(page.get_by_text("TLP:AMBER: The reporting organisation and its partner organisations.")).to_be_visible()
     expect(page.get_by_text("Sévaré, Mopti, Mali")).to_be_visible()
     expect(page.get_by_text("2 injured; killed and abducted not known")).to_be_visible()

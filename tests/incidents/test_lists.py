@@ -124,12 +124,12 @@ def test_a_row_shows_date_precision_type_place_severity_and_casualties(client, d
 
     text = text_of(client.get("/countries/ml/incidents/"))
 
-    assert "Sep 2024 Within a month" in text
+    assert "Sep 2024 (exact day not known)" in text
     assert "Attack near Gao Armed attack" in text
     assert "Ansongo, Gao" in text
     assert "4 severe" in text
-    assert "Killed Injured Abducted" in text
-    assert "4 severe 3 5 2" in text
+    assert "Severity Casualties" in text
+    assert "4 severe 3 killed, 5 injured, 2 abducted" in text
 
 
 # --- My organisation's incidents -----------------------------------------------------------

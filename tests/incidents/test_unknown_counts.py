@@ -53,8 +53,8 @@ def test_the_list_shows_a_count_not_known_as_such_and_a_zero_as_zero(client):
     html = client.get("/countries/ml/incidents/").content.decode()
     row = html.split("Ambush</a>")[1].split("</tr>")[0]
 
-    cells = [cell.split("</td>")[0] for cell in row.split('<td class="num">')[1:]]
-    assert cells == ["0", '<span class="none">not known</span>', "4"]
+    cell = row.split('<td class="casualties" data-label="Casualties">')[1].split("</td>")[0]
+    assert cell == "0 killed, 4 abducted; injured not known"
 
 
 def test_the_country_page_gives_known_casualties_with_the_unknown_ones_named(client):
