@@ -51,7 +51,7 @@ class CountryLevel:
     @property
     def search_key(self) -> str:
         """What the as-you-type search matches: the name without accents, and the codes."""
-        return f"{_folded(self.country.name)} {self.country.code.casefold()} {self.country.alpha3.casefold()}"
+        return f"{folded(self.country.name)} {self.country.code.casefold()} {self.country.alpha3.casefold()}"
 
 
 def _country_level(country: Any) -> CountryLevel:
@@ -60,12 +60,16 @@ def _country_level(country: Any) -> CountryLevel:
     return CountryLevel(country=country, level=level, issued_on=country.current_issued_on)
 
 
+def folded(text: str) -> str:
+    """The text without accents and case: what a search or a sort by name compares."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
 def name_sort_key(name: str) -> tuple[str, str]:
     """How people look a place name up in a list: accents and case ignored, so "Åland Islands"
     comes first under A and "Côte d'Ivoire" between Costa Rica and Croatia. The name itself breaks ties."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return bare.casefold(), name
+    return folded(name), name
 
 
 def country_list_with_levels() -> list[CountryLevel]:
@@ -135,19 +139,14 @@ def first_sentence(text: str) -> str:
 
 def matching_countries(rows: list[CountryLevel], query: str) -> list[CountryLevel]:
     """Countries whose name (accents and case ignored) contains the query, or whose code is it."""
-    wanted = _folded(query.strip())
+    wanted = folded(query.strip())
     if not wanted:
         return []
     return [
         row
         for row in rows
-        if wanted in _folded(row.country.name) or wanted in (row.country.code.casefold(), row.country.alpha3.casefold())
+        if wanted in folded(row.country.name) or wanted in (row.country.code.casefold(), row.country.alpha3.casefold())
     ]
-
-
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @dataclass(frozen=True)
