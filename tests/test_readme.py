@@ -123,7 +123,7 @@ def _subscribe(url: str, address: str) -> None:
     with opener.open(url + "/alerts/subscribe/", timeout=20) as response:
         page = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    mali = re.search(r'<option value="(\d+)"[^>]*>Mali</option>', page)
+    mali = re.search(r'name="countries" value="(\d+)" id="([^"]+)"> <label for="\2">Mali</label>', page)
     assert token and mali, page[-3000:]
     fields = {
         "csrfmiddlewaretoken": token.group(1),
