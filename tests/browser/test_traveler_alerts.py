@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -77,7 +77,7 @@ def test_a_traveler_subscribes_confirms_and_unsubscribes_without_javascript(live
     assert subscription.end_reason == "unsubscribed"
 
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def test_on_a_phone_the_country_page_link_arrives_with_mali_ticked_and_bamako_time(
