@@ -16,7 +16,11 @@ DEV_ENV := DJANGO_DEBUG=true VIGIL_PUBLIC_URL=$(PUBLIC_URL)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint check-services browser-deps clean help
+# The French catalogue: `make messages` collects every translatable string into locale/fr/LC_MESSAGES/django.po
+# (tests/test_translations.py runs the same command and fails if it finds anything new) and compiles it.
+MAKEMESSAGES := $(BIN)/python manage.py makemessages -l fr --no-location --no-obsolete --ignore=tests/* --ignore=bench/* --ignore=node_modules/* --ignore=var/*
+
+.PHONY: run test lint check-services browser-deps messages clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -48,11 +52,15 @@ run: $(VENV)/.run-deps node_modules/.installed
 	@echo
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Headless Chromium for the page tests, from Debian's packages.
+# Headless Chromium for the page tests, and gettext for the message catalogue, from Debian's packages.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium and gettext for the tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; }
+
+messages: $(VENV)/.dev-deps
+	DJANGO_SECRET_KEY=messages $(MAKEMESSAGES)
+	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
 
 # Leaflet (served by Vigil from static/, no CDN) and axe-core (the accessibility tests), from npm.
 node_modules/.installed: package.json package-lock.json

@@ -285,7 +285,9 @@ def _check(drill: Drill) -> None:
     drill.sweep_until(
         lambda: _alerts_received(drill.stack.sink) == expected,
         waiting_for=lambda: (
-            f"alerts missing: {sorted(expected - _alerts_received(drill.stack.sink))}\n" + _unsent_deliveries()
+            f"alerts missing: {sorted(expected - _alerts_received(drill.stack.sink))}, "
+            f"more than once or unexpected: {sorted(_alerts_received(drill.stack.sink) - expected)}\n"
+            + _unsent_deliveries()
         ),
     )
     alerts_recovered = time.monotonic() - drill.outage_ended
