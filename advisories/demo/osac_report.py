@@ -21,6 +21,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.CRIME,
         heading="Crime",
+        heading_fr="Criminalité",
         body=(
             "The State Department rates Bamako CRITICAL for crime. In the capital most offences are "
             "opportunistic and non-violent, yet offenders often carry weapons; armed robbery, home "
@@ -36,6 +37,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.KIDNAPPING,
         heading="Kidnapping Threat",
+        heading_fr="Menace d'enlèvement",
         body=(
             "Kidnapping is a constant danger, worst in the north and centre, and extremist groups have "
             "recently singled out NGOs and faith-based organisations. Cases in the report: JNIM seized "
@@ -48,6 +50,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.TERRORISM,
         heading="Terrorism",
+        heading_fr="Terrorisme",
         body=(
             "Bamako is rated CRITICAL for terrorism. JNIM, the alliance formed by AQIM's Sahara branch, "
             "al-Mourabitoun, Ansar al-Dine and the Macina Liberation Front, and ISIS in the Greater "
@@ -63,6 +66,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.POLITICAL_VIOLENCE,
         heading="Political Violence and Civil Unrest",
+        heading_fr="Violence politique et troubles civils",
         body=(
             "Bamako is rated CRITICAL for political violence. Soldiers overthrew President Ibrahim Boubacar "
             "Keita in August 2020; in May 2021 forces loyal to Vice President Assimi Goïta arrested the "
@@ -77,6 +81,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.LAW_ENFORCEMENT,
         heading="Law Enforcement",
+        heading_fr="Forces de l'ordre",
         body=(
             "Police emergency: 8000-1115; the operator will probably speak only Bambara or French. The "
             "National Police covers the towns and the National Gendarmerie the countryside, including a "
@@ -89,6 +94,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.POLICE_RESPONSE,
         heading="Police Response",
+        heading_fr="Réaction de la police",
         body=(
             "Officers mean well but are poorly trained, paid and equipped. Some ask for money to do "
             "routine work; urgent calls may be told that no one is free or that there is no fuel, and few "
@@ -100,6 +106,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.RULE_OF_LAW,
         heading="Rule of Law",
+        heading_fr="État de droit",
         body=(
             "Courts lack money, staff and professionalism, and corruption runs through the whole "
             "administration: officials, police and gendarmes often demand bribes and are seldom "
@@ -111,6 +118,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.CYBERSECURITY,
         heading="Cybersecurity",
+        heading_fr="Cybersécurité",
         body=(
             "Most cyber incidents are financial crimes, probably by criminals both in Mali and abroad, "
             "and the country has little means to counter even small-scale cybercrime."
@@ -119,6 +127,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.IMPORT_EXPORT,
         heading="Import/Export",
+        heading_fr="Importation et exportation",
         body=(
             "Corruption, heavy bureaucracy and years of political turmoil blunt the laws meant to attract "
             "investment, and bribes are often expected. U.S. firms, bound by the Foreign Corrupt Practices "
@@ -129,6 +138,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
     SectionRecord(
         kind=Kind.OTHER,
         heading="U.S. Embassy staff restrictions",
+        heading_fr="Restrictions imposées au personnel de l'ambassade des États-Unis",
         body=(
             "Embassy personnel may leave Bamako only for official business arranged in advance, and may "
             "not go to concerts, nightclubs, cinemas, sports events or places such as the Grand Marché; "
@@ -139,6 +149,7 @@ SECTIONS: tuple[SectionRecord, ...] = (
 
 OSAC_REPORT = ReportRecord(
     title="Mali Country Security Report",
+    title_fr="Rapport de sécurité pays sur le Mali",
     what_changed="First edition, from the OSAC report of 29 November 2024.",
     # The report gives a date only; midnight UTC stands for that day.
     published_at=dt.datetime(2024, 11, 29, tzinfo=dt.UTC),
