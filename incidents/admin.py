@@ -66,7 +66,7 @@ class MembershipInline(MembershipRules, admin.TabularInline):
 class OrganisationAdmin(HidesIncidentsOnDeletePages):
     list_display = ("name", "kind", "time_zone", "is_active")
     list_filter = ("kind", "is_active")
-    search_fields = ("name", "name_fr", "slug")
+    search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("partners",)
     inlines = (MembershipInline,)

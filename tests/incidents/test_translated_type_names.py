@@ -80,3 +80,12 @@ def test_the_admin_edits_the_english_and_french_names_side_by_side(admin_client)
     html = admin_client.get(reverse("admin:incidents_incidenttype_change", args=[kind.pk])).content.decode()
 
     assert 'name="name"' in html and 'name="name_fr"' in html and 'value="Enlèvement"' in html
+
+
+def test_the_incident_form_offers_the_types_in_french_grouped_by_french_category(cast):
+    from incidents.forms import _types_by_category
+
+    with translation.override("fr"):
+        groups = dict(_types_by_category()[1:])
+    assert "Criminalité" in groups
+    assert "Banditisme / barrage routier illégal" in [label for _pk, label in groups["Criminalité"]]
