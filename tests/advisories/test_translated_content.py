@@ -9,7 +9,15 @@ import pytest
 from django.utils import translation
 
 from advisories.demo.loader import load_demo
-from advisories.models import Advisory, ContactPoint, Region, ReportSection, SecurityReport, ThreatCategory
+from advisories.models import (
+    Advisory,
+    ContactPoint,
+    Region,
+    ReportSection,
+    SecurityReport,
+    SecurityReportRevision,
+    ThreatCategory,
+)
 from config.translation import localized
 from tests.advisories.helpers import admin_url, text_of
 from tests.advisories.test_region_page import COUNTRY_PAGE_QUERIES, build_country
@@ -209,15 +217,15 @@ def test_the_admin_form_has_the_english_and_french_fields(admin_client, model, f
 
 
 def test_the_report_section_inline_edits_both_languages(admin_client, osac):
-    revision = SecurityReportRevisionFactory(source=osac)
-    html = admin_client.get(admin_url(type(revision), "change", revision.pk)).content.decode()
+    revision = SecurityReportRevisionFactory.create(source=osac)
+    html = admin_client.get(admin_url(SecurityReportRevision, "change", revision.pk)).content.decode()
 
     assert 'name="sections-__prefix__-heading_fr"' in html and 'name="sections-__prefix__-body_fr"' in html
 
 
 def test_analysts_can_list_the_advisories_still_missing_french(admin_client, translated, mali):
     kidal = Region.objects.get(code="ML-8")
-    untranslated = AdvisoryFactory(country=mali, region=kidal, level=4, summary="Rebels lost the gold mines.")
+    untranslated = AdvisoryFactory.create(country=mali, region=kidal, level=4, summary="Rebels lost the gold mines.")
 
     html = admin_client.get(admin_url(Advisory, "changelist"), {"french": "missing"}).content.decode()
 
