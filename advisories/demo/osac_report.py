@@ -33,6 +33,18 @@ SECTIONS: tuple[SectionRecord, ...] = (
             "that gather after a crime or road accident, since mob justice against suspects is common, and leave "
             "nothing of value in a hotel room."
         ),
+        body_fr=(
+            "Le Département d'État classe Bamako au niveau CRITIQUE pour la criminalité. Dans la capitale, la "
+            "plupart des délits sont opportunistes et sans violence, mais leurs auteurs sont souvent armés ; les "
+            "vols à main armée, les cambriolages avec violence et les car-jackings sont en tête des crimes violents, "
+            "le plus souvent contre des personnes seules très tôt ou tard dans la journée, et les commerces et "
+            "restaurants sont cambriolés la nuit, davantage avant les fêtes. Hors de Bamako, des bandits barrent "
+            "les grands axes pour dévaliser les conducteurs, dont certains ont été tués, et les policiers sont très "
+            "peu nombreux. Dans le centre et le nord, voleurs et car-jackers s'en prennent aux ONG, dont des membres "
+            "du personnel ont été battus, ligotés ou retenus contre rançon. Éloignez-vous des attroupements qui se "
+            "forment après un délit ou un accident de la route, car la justice populaire contre les suspects est "
+            "courante, et ne laissez rien de valeur dans une chambre d'hôtel."
+        ),
     ),
     SectionRecord(
         kind=Kind.KIDNAPPING,
@@ -45,6 +57,14 @@ SECTIONS: tuple[SectionRecord, ...] = (
             "abducted in Gao in May 2021; a German priest was taken outside his residence in Bamako in "
             "November 2022; and in May 2019 French special forces freed four hostages, a U.S. citizen "
             "among them, on the border with Burkina Faso."
+        ),
+        body_fr=(
+            "Le risque d'enlèvement est permanent, surtout dans le nord et le centre, et les groupes extrémistes "
+            "visent depuis peu les ONG et les organisations confessionnelles. Cas cités par le rapport : le JNIM a "
+            "enlevé un couple italien et leur fils chez eux à Koutiala en mai 2022 ; un journaliste français a été "
+            "enlevé à Gao en mai 2021 ; un prêtre allemand a été emmené devant sa résidence à Bamako en novembre "
+            "2022 ; et en mai 2019, les forces spéciales françaises ont libéré quatre otages, dont un citoyen "
+            "américain, à la frontière avec le Burkina Faso."
         ),
     ),
     SectionRecord(
@@ -61,6 +81,18 @@ SECTIONS: tuple[SectionRecord, ...] = (
             "December 2023 and the junta ended the 2015 Algiers accord in January 2024, fighting has "
             "moved south into Sikasso, Kayes and Koulikoro. The Wagner Group, relied on since late 2021, "
             "has made no visible gains and stands accused, with FAMa, of grave abuses."
+        ),
+        body_fr=(
+            "Bamako est classé au niveau CRITIQUE pour le terrorisme. Le JNIM, alliance formée par la branche "
+            "saharienne d'AQMI, al-Mourabitoun, Ansar Dine et le Front de libération du Macina, et l'État islamique "
+            "au Grand Sahara attaquent les civils, les Forces armées maliennes (FAMa) et les troupes étrangères ; "
+            "ACLED a compté 887 de leurs attaques en 2023, surtout à Mopti et Ségou. Le 17 septembre 2024, le JNIM a "
+            "frappé l'école de gendarmerie de Faladié et la base aérienne 101 à l'aéroport de Bamako, faisant "
+            "environ 70 morts : la première attaque dans la capitale depuis celle de l'hôtel Radisson Blu en 2015. "
+            "Depuis le départ de la MINUSMA en décembre 2023 et la fin de l'accord d'Alger de 2015, dénoncé par la "
+            "junte en janvier 2024, les combats ont gagné le sud : Sikasso, Kayes et Koulikoro. Le groupe Wagner, "
+            "sur lequel le pouvoir s'appuie depuis fin 2021, n'a obtenu aucun gain visible et est accusé, avec les "
+            "FAMa, de graves exactions."
         ),
     ),
     SectionRecord(
@@ -122,6 +154,11 @@ SECTIONS: tuple[SectionRecord, ...] = (
         body=(
             "Most cyber incidents are financial crimes, probably by criminals both in Mali and abroad, "
             "and the country has little means to counter even small-scale cybercrime."
+        ),
+        body_fr=(
+            "La plupart des incidents cyber sont des délits financiers, probablement commis par des criminels "
+            "installés au Mali comme à l'étranger, et le pays a peu de moyens pour lutter même contre la "
+            "cybercriminalité à petite échelle."
         ),
     ),
     SectionRecord(

@@ -301,3 +301,15 @@ def test_threat_categories_are_named_in_the_reader_language_in_choice_lists():
         assert str(crime) == "Criminalité"
     with translation.override("en"):
         assert str(crime) == "Crime"
+
+
+def test_reloading_the_demo_puts_back_a_section_translation_without_a_new_revision(mali):
+    load_demo(with_accounts=False)
+    ReportSection.objects.filter(heading="Crime").update(heading_fr="", body_fr="")
+
+    report = load_demo(with_accounts=False)
+
+    assert report.counts["report_revisions"]["updated"] == 1
+    assert SecurityReportRevision.objects.filter(report__country=mali).count() == 1
+    crime = ReportSection.objects.get(heading="Crime")
+    assert crime.heading_fr == "Criminalité" and crime.body_fr.startswith("Le Département d'État classe Bamako")
