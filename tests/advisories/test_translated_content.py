@@ -18,6 +18,7 @@ from advisories.models import (
     SecurityReportRevision,
     ThreatCategory,
 )
+from advisories.services import Outcome
 from config.translation import localized
 from tests.advisories.helpers import admin_url, text_of
 from tests.advisories.test_region_page import COUNTRY_PAGE_QUERIES, build_country
@@ -309,7 +310,7 @@ def test_reloading_the_demo_puts_back_a_section_translation_without_a_new_revisi
 
     report = load_demo(with_accounts=False)
 
-    assert report.counts["report_revisions"]["updated"] == 1
+    assert report.counts["report_revisions"][Outcome.UPDATED] == 1
     assert SecurityReportRevision.objects.filter(report__country=mali).count() == 1
     crime = ReportSection.objects.get(heading="Crime")
     assert crime.heading_fr == "Criminalité" and crime.body_fr.startswith("Le Département d'État classe Bamako")
