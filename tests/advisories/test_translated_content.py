@@ -314,3 +314,15 @@ def test_reloading_the_demo_puts_back_a_section_translation_without_a_new_revisi
     assert SecurityReportRevision.objects.filter(report__country=mali).count() == 1
     crime = ReportSection.objects.get(heading="Crime")
     assert crime.heading_fr == "Criminalité" and crime.body_fr.startswith("Le Département d'État classe Bamako")
+
+
+# --- Feeds ------------------------------------------------------------------------------------
+
+
+def test_the_advisory_feed_gives_the_summary_in_the_reader_language(client, translated):
+    french_feed = french(client, "/countries/ml/feed.atom")
+    english_feed = english(client, "/countries/ml/feed.atom")
+
+    assert SUMMARY_FR in french_feed.content.decode() and translated.summary not in french_feed.content.decode()
+    assert translated.summary in english_feed.content.decode() and SUMMARY_FR not in english_feed.content.decode()
+    assert "Accept-Language" in french_feed["Vary"]
