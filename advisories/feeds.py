@@ -32,6 +32,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page
 
+from config.translation import localized
+
 from .models import Advisory, AdvisoryLevel, Country, RiskIndicator, SecurityReportRevision
 from .selectors import published_revisions
 
@@ -166,8 +168,10 @@ def advisory_title(advisory: Advisory) -> str:
 
 def advisory_summary(advisory: Advisory) -> str:
     parts = []
-    if advisory.summary:
-        parts.append(advisory.summary.strip())
+    # The reader's language where the analysts wrote it (the response varies on Accept-Language).
+    summary = localized(advisory, "summary").text
+    if summary:
+        parts.append(summary)
     if advisory.indicators:
         names = ", ".join(str(RiskIndicator(letter).label) for letter in advisory.indicators)
         parts.append(_("Risk indicators: %(names)s.") % {"names": names})

@@ -17,6 +17,8 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.translation import Localized, content_language, localized
+
 from .models import (
     RISK_INDICATOR_EXPLANATIONS,
     Advisory,
@@ -167,6 +169,17 @@ def indicators_explained(advisory: Advisory | None) -> list[IndicatorExplained]:
     ]
 
 
+def _first_sentence_of(value: Localized) -> Localized:
+    return Localized(first_sentence(value.text), value.language, value.is_fallback) if value.text else value
+
+
+def _lead_of(advisory: Advisory | None) -> Localized:
+    """The first sentence of an advisory's summary, in the reader's language where written."""
+    if advisory is None:
+        return Localized("", content_language(), is_fallback=False)
+    return _first_sentence_of(localized(advisory, "summary"))
+
+
 @dataclass(frozen=True)
 class RegionRow:
     """A region and its own current advisory; None means the country's level applies."""
@@ -185,10 +198,17 @@ class RegionRow:
         return self.advisory.summary
 
     @property
-    def own_reason_lead(self) -> str:
+    def own_reason_localized(self) -> Localized:
+        """The region's own reason in the reader's language (English decides whether there is one)."""
+        if not self.own_reason or self.advisory is None:
+            return Localized("", content_language(), is_fallback=False)
+        return localized(self.advisory, "summary")
+
+    @property
+    def own_reason_lead(self) -> Localized:
         """The first sentence of the region's own reason: the country page lists all regions, and
         each region's page gives the rest."""
-        return first_sentence(self.own_reason)
+        return _first_sentence_of(self.own_reason_localized)
 
     @property
     def level(self) -> int | None:
@@ -286,8 +306,8 @@ class CountryPage:
     sources: list[Source] = field(default_factory=list)
 
     @property
-    def lead(self) -> str:
-        return first_sentence(self.advisory.summary) if self.advisory and self.advisory.summary else ""
+    def lead(self) -> Localized:
+        return _lead_of(self.advisory)
 
     @property
     def emergency_contacts(self) -> list[ContactPoint]:
@@ -327,9 +347,8 @@ class RegionPage:
     reachable_contacts: list[ContactPoint] = field(default_factory=list)
 
     @property
-    def lead(self) -> str:
-        advisory = self.advisory or self.country_advisory
-        return first_sentence(advisory.summary) if advisory and advisory.summary else ""
+    def lead(self) -> Localized:
+        return _lead_of(self.advisory or self.country_advisory)
 
     @property
     def emergency_contacts(self) -> list[ContactPoint]:

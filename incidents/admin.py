@@ -130,7 +130,7 @@ class IncidentTypeAdmin(HidesIncidentsOnDeletePages):
     list_display = ("name", "category", "acled_event_type", "acled_sub_event_type", "acled_default", "position")
     list_filter = ("category", "acled_event_type", "acled_default")
     list_select_related = ("category",)
-    search_fields = ("name", "slug", "acled_event_type", "acled_sub_event_type")
+    search_fields = ("name", "name_fr", "slug", "acled_event_type", "acled_sub_event_type")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -145,7 +145,7 @@ class ActorAdmin(HidesIncidentsOnDeletePages):
 @admin.register(TargetType)
 class TargetTypeAdmin(HidesIncidentsOnDeletePages):
     list_display = ("name", "slug", "position")
-    search_fields = ("name", "slug")
+    search_fields = ("name", "name_fr", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 

@@ -220,7 +220,8 @@ def _types_by_category() -> list[tuple[Any, Any]]:
         "category__position", "category__name", "position", "name"
     )
     for incident_type in types:
-        groups.setdefault(incident_type.category.name, []).append((incident_type.pk, incident_type.name))
+        # str(): the names in the reader's language (English where no French is written).
+        groups.setdefault(str(incident_type.category), []).append((incident_type.pk, str(incident_type)))
     return [("", _("Choose the type of incident")), *groups.items()]
 
 

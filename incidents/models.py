@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region, Source, ThreatCategory, TimeStamped, latitude_field, longitude_field
+from config.translation import FRENCH_HELP_TEXT, localized
 
 # Imported here, and so registered with the app's other models, and named from here by the rest.
 from .audit_models import MembershipChange as MembershipChange
@@ -108,6 +109,7 @@ class IncidentType(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True, help_text=FRENCH_HELP_TEXT)
     category = models.ForeignKey(
         ThreatCategory, on_delete=models.PROTECT, related_name="incident_types", verbose_name=_("threat category")
     )
@@ -138,7 +140,8 @@ class IncidentType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Choice labels (alert subscriptions, incident filters) follow the reader's language.
+        return localized(self, "name").text
 
 
 class Actor(TimeStamped):
@@ -175,6 +178,7 @@ class TargetType(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True, help_text=FRENCH_HELP_TEXT)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -183,7 +187,8 @@ class TargetType(models.Model):
         verbose_name_plural = _("target types")
 
     def __str__(self) -> str:
-        return self.name
+        # Choice labels (alert subscriptions, incident filters) follow the reader's language.
+        return localized(self, "name").text
 
 
 class SharingLevel(models.TextChoices):

@@ -81,7 +81,7 @@ class PlaceForm(forms.ModelForm):
 
 
 # What advisory_set publishes: the place and what is said about it.
-PUBLISHED_FIELDS = ("country", "region", "level", "indicators", "summary", "source", "issued_on")
+PUBLISHED_FIELDS = ("country", "region", "level", "indicators", "summary", "summary_fr", "source", "issued_on")
 
 
 class AdvisoryForm(PlaceForm):
@@ -156,7 +156,7 @@ class AdvisoryForm(PlaceForm):
 class ThreatRatingForm(PlaceForm):
     class Meta:
         model = ThreatRating
-        fields = ["country", "region", "city", "category", "level", "assessed_on", "source", "note"]
+        fields = ["country", "region", "city", "category", "level", "assessed_on", "source", "note", "note_fr"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

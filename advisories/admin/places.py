@@ -37,7 +37,7 @@ from .base import (
     current_level_column,
     level_label,
 )
-from .filters import CurrentLevelFilter, IndicatorFilter
+from .filters import CurrentLevelFilter, FrenchMissingFilter, IndicatorFilter, french_missing_column
 from .forms import PUBLISHED_FIELDS, AdvisoryForm, PlaceForm
 
 
@@ -133,21 +133,32 @@ class CityAdmin(admin.ModelAdmin):
 @admin.register(Advisory)
 class AdvisoryAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     form = AdvisoryForm
-    list_display = ("place", "level_display", "indicators_display", "issued_on", "is_current", "source")
+    list_display = (
+        "place",
+        "level_display",
+        "indicators_display",
+        "issued_on",
+        "is_current",
+        "source",
+        "french_missing",
+    )
     list_display_links = ("place",)
     list_filter = (
         "is_current",
         "level",
         IndicatorFilter,
+        FrenchMissingFilter,
         ("region", admin.EmptyFieldListFilter),
         ("country", admin.RelatedOnlyFieldListFilter),
         ("source", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("country", "region", "source")
-    search_fields = ("country__name", "=country__code", "region__name", "=region__code", "summary")
+    search_fields = ("country__name", "=country__code", "region__name", "=region__code", "summary", "summary_fr")
     autocomplete_fields = ("country", "region")
     date_hierarchy = "issued_on"
     readonly_fields = TIMESTAMPS
+    french_fields = ("summary",)
+    french_missing = french_missing_column(*french_fields)
 
     @admin.display(description=_("place"), ordering="country__name")
     def place(self, obj: Advisory) -> str:

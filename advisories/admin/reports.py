@@ -13,6 +13,7 @@ from config.admin import BoundedDateHierarchy
 
 from ..models import ContactPoint, ReportSection, SecurityReport, SecurityReportRevision, ThreatCategory, ThreatRating
 from .base import TIMESTAMPS, URL_HTTPS, annotation_column
+from .filters import FrenchMissingFilter, french_missing_column
 from .forms import ContactPointForm, RevisionForm, ThreatRatingForm
 
 
@@ -26,7 +27,7 @@ class RevisionInline(admin.TabularInline):
 
 class ReportSectionInline(admin.StackedInline):
     model = ReportSection
-    fields = (("position", "kind", "heading"), "body", "source")
+    fields = (("position", "kind"), ("heading", "heading_fr"), ("body", "body_fr"), "source")
     extra = 0
 
 
@@ -35,8 +36,9 @@ class ThreatCategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "indicator", "position")
     list_editable = ("position",)
     list_filter = ("indicator",)
-    search_fields = ("name", "slug", "description")
+    search_fields = ("name", "name_fr", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
+    fields = (("name", "name_fr"), "slug", "indicator", ("description", "description_fr"), "position")
 
 
 @admin.register(ThreatRating)
@@ -59,7 +61,8 @@ class ThreatRatingAdmin(BoundedDateHierarchy, admin.ModelAdmin):
 class SecurityReportAdmin(admin.ModelAdmin):
     list_display = ("title", "country", "revision_count", "last_published_at")
     list_select_related = ("country",)
-    search_fields = ("title", "country__name", "=country__code")
+    search_fields = ("title", "title_fr", "country__name", "=country__code")
+    fields = ("country", ("title", "title_fr"), *TIMESTAMPS)
     autocomplete_fields = ("country",)
     readonly_fields = TIMESTAMPS
     inlines = (RevisionInline,)
@@ -98,11 +101,14 @@ class SecurityReportRevisionAdmin(BoundedDateHierarchy, admin.ModelAdmin):
 
 @admin.register(ReportSection)
 class ReportSectionAdmin(admin.ModelAdmin):
-    list_display = ("heading", "kind", "revision", "position", "source")
-    list_filter = ("kind",)
+    list_display = ("heading", "kind", "revision", "position", "source", "french_missing")
+    list_filter = ("kind", FrenchMissingFilter)
     list_select_related = ("revision__report", "source")
-    search_fields = ("heading", "body", "revision__report__title")
+    search_fields = ("heading", "heading_fr", "body", "body_fr", "revision__report__title")
     autocomplete_fields = ("revision",)
+    fields = ("revision", ("position", "kind"), ("heading", "heading_fr"), ("body", "body_fr"), "source")
+    french_fields = ("heading", "body")
+    french_missing = french_missing_column(*french_fields)
 
 
 @admin.register(ContactPoint)
@@ -111,7 +117,7 @@ class ContactPointAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     list_display = ("name", "kind", "country", "region", "phone_list", "email", "last_verified_on", "source")
     list_filter = ("kind", ("country", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("country", "region", "source")
-    search_fields = ("name", "address", "email", "country__name", "=country__code", "region__name")
+    search_fields = ("name", "name_fr", "address", "email", "country__name", "=country__code", "region__name")
     autocomplete_fields = ("country", "region")
     date_hierarchy = "last_verified_on"
     readonly_fields = TIMESTAMPS

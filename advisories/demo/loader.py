@@ -150,6 +150,7 @@ def _load_advisories(
             level=record.level,
             indicators=record.indicators,
             summary=record.summary,
+            summary_fr=record.summary_fr,
             source=source_rows[record.source],
             issued_on=record.issued_on,
         )
@@ -182,6 +183,7 @@ def _load_bamako(
             assessed_on=record.assessed_on,
             source=source_rows[record.source],
             note=record.note,
+            note_fr=record.note_fr,
         )
         report.add("threat_ratings", outcome)
 
@@ -204,6 +206,7 @@ def _load_contacts(
             last_verified_on=record.last_verified_on,
             source=source_rows[record.source],
             position=record.position,
+            french={"name_fr": record.name_fr, "hours_fr": record.hours_fr, "notes_fr": record.notes_fr},
         )
         report.add("contacts", outcome)
 
@@ -214,10 +217,16 @@ def _load_security_report(report: LoadReport, country: Country, source_rows: dic
     _, outcome = services.security_report_revision_publish(
         country=country,
         title=record.title,
+        title_fr=record.title_fr,
         what_changed=record.what_changed,
         published_at=record.published_at,
         source=source,
-        sections=[SectionInput(kind=s.kind, heading=s.heading, body=s.body, source=source) for s in record.sections],
+        sections=[
+            SectionInput(
+                kind=s.kind, heading=s.heading, body=s.body, source=source, heading_fr=s.heading_fr, body_fr=s.body_fr
+            )
+            for s in record.sections
+        ],
     )
     report.add("report_revisions", outcome)
 

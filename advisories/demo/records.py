@@ -32,6 +32,7 @@ class AdvisoryRecord:
     source: str
     issued_on: dt.date
     region_code: str = ""
+    summary_fr: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ThreatRatingRecord:
     note: str
     source: str
     assessed_on: dt.date
+    note_fr: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ class ContactRecord:
     hours: str = ""
     languages: str = ""
     notes: str = ""
+    name_fr: str = ""
+    hours_fr: str = ""
+    notes_fr: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class SectionRecord:
     kind: str
     heading: str
     body: str
+    heading_fr: str = ""
+    body_fr: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class ReportRecord:
     published_at: dt.datetime
     source: str
     sections: tuple[SectionRecord, ...]
+    title_fr: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.translation import FRENCH_HELP_TEXT
+
 from .places import Country, Source, TimeStamped
 
 if TYPE_CHECKING:
@@ -124,6 +126,7 @@ class CrimeProfile(TimeStamped):
         Source, on_delete=models.PROTECT, related_name="crime_profiles", verbose_name=_("source")
     )
     summary = models.TextField(_("summary"), blank=True)
+    summary_fr = models.TextField(_("summary (French)"), blank=True, help_text=FRENCH_HELP_TEXT)
     criminality_score = _score_field(_("criminality score"))
     criminal_markets_score = _score_field(_("criminal markets score"))
     criminal_actors_score = _score_field(_("criminal actors score"))

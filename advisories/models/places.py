@@ -17,6 +17,8 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.translation import FRENCH_HELP_TEXT
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -324,6 +326,7 @@ class Advisory(TimeStamped):
         help_text=_("Indicator letters, e.g. CTK for crime, terrorism and kidnapping."),
     )
     summary = models.TextField(_("summary"), blank=True, help_text=_("Why the place has this level, in plain words."))
+    summary_fr = models.TextField(_("summary (French)"), blank=True, help_text=FRENCH_HELP_TEXT)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="advisories", verbose_name=_("source")
     )

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.translation import FRENCH_HELP_TEXT, localized
+
 from .places import City, Country, Region, RiskIndicator, Source, TimeStamped
 
 
@@ -23,6 +25,7 @@ class ThreatLevel(models.IntegerChoices):
 class ThreatCategory(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True, help_text=FRENCH_HELP_TEXT)
     indicator = models.CharField(
         _("risk indicator"),
         max_length=1,
@@ -31,6 +34,7 @@ class ThreatCategory(models.Model):
         help_text=_("The advisory indicator letter this category corresponds to, where one exists."),
     )
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True, help_text=FRENCH_HELP_TEXT)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -39,7 +43,8 @@ class ThreatCategory(models.Model):
         verbose_name_plural = _("threat categories")
 
     def __str__(self) -> str:
-        return self.name
+        # Choice labels (alert subscriptions, incident filters) follow the reader's language.
+        return localized(self, "name").text
 
 
 class ThreatRating(TimeStamped):
@@ -63,6 +68,7 @@ class ThreatRating(TimeStamped):
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="threat_ratings", verbose_name=_("source")
     )
     note = models.TextField(_("note"), blank=True)
+    note_fr = models.TextField(_("note (French)"), blank=True, help_text=FRENCH_HELP_TEXT)
 
     class Meta:
         ordering = ["country__name", "category__position"]
@@ -109,6 +115,7 @@ class SecurityReport(TimeStamped):
         Country, on_delete=models.CASCADE, related_name="security_reports", verbose_name=_("country")
     )
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True, help_text=FRENCH_HELP_TEXT)
 
     class Meta:
         ordering = ["country__name", "title"]
@@ -173,8 +180,10 @@ class ReportSection(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     heading = models.CharField(_("heading"), max_length=200)
+    heading_fr = models.CharField(_("heading (French)"), max_length=200, blank=True, help_text=FRENCH_HELP_TEXT)
     position = models.PositiveSmallIntegerField(_("position"))
     body = models.TextField(_("body"))
+    body_fr = models.TextField(_("body (French)"), blank=True, help_text=FRENCH_HELP_TEXT)
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -214,13 +223,16 @@ class ContactPoint(TimeStamped):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True, help_text=FRENCH_HELP_TEXT)
     address = models.TextField(_("address"), blank=True)
     phones = models.JSONField(_("phone numbers"), default=list, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    hours_fr = models.CharField(_("opening hours (French)"), max_length=200, blank=True, help_text=FRENCH_HELP_TEXT)
     languages = models.CharField(_("languages"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes (French)"), blank=True, help_text=FRENCH_HELP_TEXT)
     last_verified_on = models.DateField(_("last verified on"))
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts", verbose_name=_("source")

@@ -84,6 +84,7 @@ def advisory_set(
     level: int,
     indicators: str | None = None,
     summary: str | None = None,
+    summary_fr: str | None = None,
     source: Source | None = None,
     issued_on: dt.date,
 ) -> tuple[Advisory, Outcome]:
@@ -94,7 +95,7 @@ def advisory_set(
     Otherwise the previous one stops being current and a new row is written, so the
     history of levels is kept.
 
-    `indicators` or `summary` left as None keep the current advisory's values (a source that
+    `indicators`, `summary` or `summary_fr` left as None keep the current advisory's values (a source that
     gives only a level, such as the U.S. summary table, must not wipe the indicators).
     """
     if level not in AdvisoryLevel.values:
@@ -113,13 +114,20 @@ def advisory_set(
             indicators = current.indicators if current else ""
         if summary is None:
             summary = current.summary if current else ""
+        if summary_fr is None:
+            summary_fr = current.summary_fr if current else ""
         indicators = normalize_indicators(indicators)
         wanted = (level, indicators, summary, source.pk if source else None, issued_on)
         if current is not None:
             if current.issued_on > issued_on:
                 return current, Outcome.SUPERSEDED
             if (current.level, current.indicators, current.summary, current.source_id, current.issued_on) == wanted:
-                return current, Outcome.UNCHANGED
+                if current.summary_fr == summary_fr:
+                    return current, Outcome.UNCHANGED
+                # A new or corrected translation says nothing new: it is the same advisory.
+                current.summary_fr = summary_fr
+                current.save(update_fields=["summary_fr", "updated_at"])
+                return current, Outcome.UPDATED
             current.is_current = False
             current.save(update_fields=["is_current", "updated_at"])
         advisory = Advisory.objects.create(
@@ -128,6 +136,7 @@ def advisory_set(
             level=level,
             indicators=indicators,
             summary=summary,
+            summary_fr=summary_fr,
             source=source,
             issued_on=issued_on,
         )

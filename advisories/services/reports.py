@@ -36,11 +36,12 @@ def threat_rating_set(
     assessed_on: dt.date,
     source: Source | None = None,
     note: str = "",
+    note_fr: str | None = None,
 ) -> tuple[ThreatRating, Outcome]:
     """Set the rating of one threat category for a country, a region or a city.
 
     A rating assessed later than the one offered is left alone, as advisory_set does, so an
-    older document never overrides a newer one.
+    older document never overrides a newer one. `note_fr` left as None keeps the French note.
     """
     if level not in ThreatLevel.values:
         raise ValidationError(_("A threat level is 1, 2, 3 or 4, not %(level)s.") % {"level": level})
@@ -49,7 +50,9 @@ def threat_rating_set(
         if city.country_id != country.pk:
             raise ValidationError(_("City %(city)s is not in %(country)s.") % {"city": city, "country": country.name})
         region = city.region
-    values = {"level": level, "assessed_on": assessed_on, "source": source, "note": note}
+    values: dict[str, Any] = {"level": level, "assessed_on": assessed_on, "source": source, "note": note}
+    if note_fr is not None:
+        values["note_fr"] = note_fr
     with transaction.atomic():
         place: dict[str, Any] = (
             {"city": city} if city is not None else {"country": country, "region": region, "city": None}
@@ -79,8 +82,12 @@ def contact_point_upsert(
     notes: str = "",
     source: Source | None = None,
     position: int = 0,
+    french: dict[str, str] | None = None,
 ) -> tuple[ContactPoint, Outcome]:
-    """Create or update a contact point, matched by country, kind and name."""
+    """Create or update a contact point, matched by country, kind and name.
+
+    `french` gives the French texts beside the English ones (`name_fr`, `hours_fr`, `notes_fr`);
+    those it leaves out are kept as they are."""
     check_region_in_country(region, country)
     phone_list = [phone.strip() for phone in phones]
     if any(not phone for phone in phone_list):
@@ -97,6 +104,7 @@ def contact_point_upsert(
         "last_verified_on": last_verified_on,
         "source": source,
         "position": position,
+        **_french_values(french, ("name_fr", "hours_fr", "notes_fr")),
     }
     return upsert(ContactPoint, {"country": country, "kind": kind, "name": name}, values)
 
@@ -109,6 +117,15 @@ class SectionInput:
     heading: str
     body: str
     source: Source | None = None
+    heading_fr: str = ""
+    body_fr: str = ""
+
+
+def _french_values(french: dict[str, str] | None, allowed: tuple[str, ...]) -> dict[str, str]:
+    unknown = set(french or {}) - set(allowed)
+    if unknown:
+        raise ValueError(f"Unknown French fields: {sorted(unknown)}")
+    return dict(french or {})
 
 
 def _section_key(kind: str, heading: str, body: str, source_id: int | None) -> tuple[str, str, str, int | None]:
@@ -123,6 +140,7 @@ def security_report_revision_publish(
     published_at: dt.datetime,
     sections: Sequence[SectionInput],
     source: Source | None = None,
+    title_fr: str | None = None,
 ) -> tuple[SecurityReportRevision, Outcome]:
     """Publish a revision of the country's report with this title, its sections in order.
 
@@ -130,6 +148,10 @@ def security_report_revision_publish(
     (UNCHANGED). A revision published after the offered date is left alone (SUPERSEDED).
     Otherwise a new revision is added, so earlier revisions stay readable: CREATED for a
     report's first revision, UPDATED for a later one.
+
+    French texts are translations, not news: when only they differ from the latest revision,
+    they are set on it (UPDATED) rather than published as a new revision. `title_fr` left as
+    None keeps the report's French title.
     """
     if timezone.is_naive(published_at):
         raise ValidationError(_("The publication time of a report revision needs a time zone."))
@@ -144,7 +166,12 @@ def security_report_revision_publish(
     with transaction.atomic():
         report = SecurityReport.objects.select_for_update(of=("self",)).filter(country=country, title=title).first()
         if report is None:
-            report = create_validated(SecurityReport(country=country, title=title))
+            report = create_validated(SecurityReport(country=country, title=title, title_fr=title_fr or ""))
+            title_changed = False
+        else:
+            title_changed = title_fr is not None and save_changes(report, apply(report, {"title_fr": title_fr})) == (
+                Outcome.UPDATED
+            )
         latest = report.revisions.exclude(published_at=None).order_by("-number").first()
         if latest is not None and latest.published_at is not None:
             if latest.published_at > published_at:
@@ -156,7 +183,8 @@ def security_report_revision_publish(
                 source.pk if source else None,
             )
             if same_revision and have == wanted:
-                return latest, Outcome.UNCHANGED
+                translated = _sections_translate(list(latest.sections.order_by("position")), sections)
+                return latest, Outcome.UPDATED if translated or title_changed else Outcome.UNCHANGED
         last_number = report.revisions.aggregate(last=Max("number"))["last"] or 0
         revision = SecurityReportRevision(
             report=report,
@@ -167,10 +195,28 @@ def security_report_revision_publish(
         )
         create_validated(revision)
         rows = [
-            ReportSection(revision=revision, kind=s.kind, heading=s.heading, position=n, body=s.body, source=s.source)
+            ReportSection(
+                revision=revision,
+                kind=s.kind,
+                heading=s.heading,
+                heading_fr=s.heading_fr,
+                position=n,
+                body=s.body,
+                body_fr=s.body_fr,
+                source=s.source,
+            )
             for n, s in enumerate(sections, start=1)
         ]
         for row in rows:
             validated(row, exclude=["revision"])
         ReportSection.objects.bulk_create(rows)
     return revision, Outcome.CREATED if latest is None else Outcome.UPDATED
+
+
+def _sections_translate(rows: list[ReportSection], sections: Sequence[SectionInput]) -> bool:
+    """Set the French of the published sections `rows` from `sections` (same order); True if any changed."""
+    changed = False
+    for row, section in zip(rows, sections, strict=True):
+        outcome = save_changes(row, apply(row, {"heading_fr": section.heading_fr, "body_fr": section.body_fr}))
+        changed = changed or outcome == Outcome.UPDATED
+    return changed

@@ -260,9 +260,12 @@ def _prose() -> list[str]:
     """The sentences we wrote: summaries, notes and bodies (not titles, addresses or hours,
     which are quoted on purpose)."""
     texts = [s.notes for s in sources.SOURCES]
-    texts += [a.summary for a in (mali.COUNTRY_ADVISORY, *mali.REGION_ADVISORIES)]
-    texts += [r.note for r in mali.THREAT_RATINGS] + [c.notes for c in mali.CONTACTS]
-    texts += [s.body for s in osac_report.SECTIONS] + [osac_report.OSAC_REPORT.what_changed]
+    for advisory in (mali.COUNTRY_ADVISORY, *mali.REGION_ADVISORIES):
+        texts += [advisory.summary, advisory.summary_fr]
+    texts += [r.note for r in mali.THREAT_RATINGS] + [r.note_fr for r in mali.THREAT_RATINGS]
+    texts += [c.notes for c in mali.CONTACTS] + [c.notes_fr for c in mali.CONTACTS]
+    texts += [s.body for s in osac_report.SECTIONS] + [s.body_fr for s in osac_report.SECTIONS]
+    texts += [osac_report.OSAC_REPORT.what_changed]
     for profile in crime_profiles.PROFILES:
         texts += [profile.summary, *(a.summary for a in profile.assessments)]
     return texts
@@ -271,6 +274,7 @@ def _prose() -> list[str]:
 def test_the_prose_list_covers_every_text_field_of_the_data():
     # Guards the copy check below: a new text field must be added to _prose().
     quoted = {"slug", "title", "publisher", "url", "address", "hours", "name", "heading", "phones", "email"}
+    quoted |= {"title_fr", "hours_fr", "name_fr", "heading_fr"}
     quoted |= {"kind", "languages", "region_code", "city", "category", "source", "indicator", "indicators"}
     records: list[Any] = [*sources.SOURCES, mali.COUNTRY_ADVISORY, *mali.REGION_ADVISORIES, *mali.THREAT_RATINGS]
     records += [*mali.CONTACTS, *osac_report.SECTIONS, osac_report.OSAC_REPORT, *crime_profiles.PROFILES]
