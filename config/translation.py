@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,25 @@ FRENCH_HELP_TEXT = _("Shown to readers using French; leave blank to show the Eng
 
 # The languages content is written in, each with the suffix of its field.
 CONTENT_LANGUAGES: dict[str, str] = {"en": "", "fr": "_fr"}
+
+
+def language_field(**kwargs: Any) -> models.CharField:
+    """The language a person reads e-mail in: one of settings.LANGUAGES."""
+    options: dict[str, Any] = {
+        "max_length": 8,
+        "choices": settings.LANGUAGES,
+        "default": settings.LANGUAGE_CODE,
+        "help_text": _("The language of the e-mails sent."),
+    }
+    return models.CharField(_("language"), **(options | kwargs))
+
+
+def supported_language(code: str | None) -> str | None:
+    """`code` as one of settings.LANGUAGES ("fr-FR" -> "fr"), or None when Vigil has no such language."""
+    if not code:
+        return None
+    base = code.split("-")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else None
 
 
 @dataclass(frozen=True)

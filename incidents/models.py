@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region, Source, ThreatCategory, TimeStamped, latitude_field, longitude_field
-from config.translation import FRENCH_HELP_TEXT, localized
+from config.translation import FRENCH_HELP_TEXT, language_field, localized
 
 # Imported here, and so registered with the app's other models, and named from here by the rest.
 from .audit_models import MembershipChange as MembershipChange
@@ -97,6 +97,23 @@ class Membership(TimeStamped):
     @property
     def is_officer(self) -> bool:
         return self.role in OFFICER_ROLES
+
+
+class AccountSettings(models.Model):
+    """What a person chose for themselves: for now the language of pages after sign-in and of their e-mails."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_settings", verbose_name=_("user")
+    )
+    language = language_field(help_text=_("The language of the pages after signing in, and of the e-mails sent."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account settings")
+        verbose_name_plural = _("account settings")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
 
 
 class IncidentType(models.Model):

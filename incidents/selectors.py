@@ -16,7 +16,7 @@ from advisories.models import Country, Region
 from .access import AnyUser, Viewer, viewer_for, visibility_filter
 from .api_tokens import ApiToken
 from .export import EXPORT_FIELDS
-from .models import Incident, IncidentActor, Membership
+from .models import AccountSettings, Incident, IncidentActor, Membership
 
 
 def incidents_visible_to(user: AnyUser | Viewer | None) -> QuerySet[Incident]:
@@ -117,3 +117,10 @@ def api_tokens_of(user: AnyUser) -> QuerySet[ApiToken]:
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user_id=user.pk).order_by("-created", "-id")
+
+
+def account_language(user_id: int | None) -> str | None:
+    """The language a person chose for their account, or None when they never chose one."""
+    if user_id is None:
+        return None
+    return AccountSettings.objects.filter(user_id=user_id).values_list("language", flat=True).first()

@@ -34,6 +34,7 @@ from .models import (
     DESCRIPTION_MAX_LENGTH,
     RETRACTION_REASON_MAX_LENGTH,
     SOURCES_MAX_LENGTH,
+    AccountSettings,
     Actor,
     DatePrecision,
     Incident,
@@ -464,3 +465,11 @@ def api_token_authenticate(*, key: str) -> User:
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def account_language_set(*, user: User, language: str) -> AccountSettings:
+    """Remember `language` (one of settings.LANGUAGES) for the person's pages and e-mails."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Vigil has no language %(code)s.") % {"code": language})
+    account, _created = AccountSettings.objects.update_or_create(user=user, defaults={"language": language})
+    return account
