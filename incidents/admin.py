@@ -39,6 +39,7 @@ from .api_tokens import ApiToken
 from .corrections import IncidentCorrection
 from .memberships import membership_remove, membership_save
 from .models import (
+    AccountSettings,
     Actor,
     Incident,
     IncidentActor,
@@ -106,6 +107,18 @@ class MembershipAdmin(MembershipRules, admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("organisation", "user"):
             membership_remove(by=request.user, membership=membership)  # type: ignore[arg-type]
+
+
+@admin.register(AccountSettings)
+class AccountSettingsAdmin(admin.ModelAdmin):
+    """What people chose for their own account (the language of their pages and e-mails)."""
+
+    list_display = ("user", "language", "updated_at")
+    list_filter = ("language",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("updated_at",)
 
 
 @admin.register(MembershipChange)

@@ -326,3 +326,12 @@ def test_the_advisory_feed_gives_the_summary_in_the_reader_language(client, tran
     assert SUMMARY_FR in french_feed.content.decode() and translated.summary not in french_feed.content.decode()
     assert translated.summary in english_feed.content.decode() and SUMMARY_FR not in english_feed.content.decode()
     assert "Accept-Language" in french_feed["Vary"]
+
+
+def test_dates_are_written_the_way_each_language_writes_them(client, mali_advisory):
+    """The advisory of 29 Nov 2024: "29 Nov 2024" in English, "29 nov. 2024" in French."""
+    assert mali_advisory.issued_on.isoformat() == "2024-11-29"
+    assert "29 Nov 2024" in text_of(english(client, "/countries/ml/"))
+    french_page = text_of(french(client, "/countries/ml/"))
+    assert "29 nov. 2024" in french_page
+    assert "29 Nov 2024" not in french_page

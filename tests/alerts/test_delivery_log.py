@@ -63,7 +63,7 @@ def test_each_row_says_what_was_sent_to_whom_when_and_how_it_went(cast):
     shown = [
         "3 e-mails",
         "Daily digest 2026-11-23",
-        "23 Nov 2026 07:01",  # the organisation's time zone is Africa/Bamako, UTC+0
+        "23 Nov 2026, 07:01",  # the organisation's time zone is Africa/Bamako, UTC+0
         reverse("incidents:detail", kwargs={"pk": failed.alert.incident_id}),
         "Vigil alert: roadblock near Sévaré",
         "550 5.1.1 &lt;desk@sahel.example&gt;: mailbox unavailable",
@@ -82,7 +82,7 @@ def test_times_are_shown_in_the_organisation_s_time_zone(cast):
 
     content = signed_in(cast.manager_b).get(LOG).content.decode()
 
-    assert "1 Jul 2026 07:00" in content
+    assert "1 Jul 2026, 07:00" in content
     assert "Dates and times are in Europe/Paris." in content
 
 

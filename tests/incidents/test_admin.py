@@ -17,6 +17,7 @@ from advisories.models import Region
 from incidents import services
 from incidents.api_tokens import ApiToken
 from incidents.models import (
+    AccountSettings,
     Incident,
     IncidentActor,
     IncidentType,
@@ -68,6 +69,7 @@ def one_of_each(db) -> dict[type[Model], Model]:
         Incident: incident,
         IncidentActor: link,
         ApiToken: services.api_token_create(user=membership.user, name="Relief desk")[0],
+        AccountSettings: services.account_language_set(user=membership.user, language="fr"),
     }
 
 
