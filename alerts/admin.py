@@ -70,6 +70,7 @@ class SubscriptionAdminForm(forms.ModelForm):
             "include_advisories",
             "frequency",
             "time_zone",
+            "language",
         )
 
     def clean_addresses(self) -> list[str]:
@@ -98,11 +99,12 @@ class SubscriptionAdminForm(forms.ModelForm):
 @admin.register(Subscription)
 class SubscriptionAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     form = SubscriptionAdminForm
-    list_display = ("__str__", "recipients", "frequency", "time_zone", "state", "created_at")
+    list_display = ("__str__", "recipients", "frequency", "time_zone", "language", "state", "created_at")
     list_filter = (
         SubscriptionStateFilter,
         ("organisation", admin.EmptyFieldListFilter),
         "frequency",
+        "language",
         "end_reason",
         "include_advisories",
     )
@@ -117,7 +119,7 @@ class SubscriptionAdmin(BoundedDateHierarchy, admin.ModelAdmin):
             _("What is followed"),
             {"fields": ("countries", "regions", "categories", "min_severity", "include_advisories")},
         ),
-        (_("When"), {"fields": ("frequency", "time_zone")}),
+        (_("When"), {"fields": ("frequency", "time_zone", "language")}),
         (
             _("History"),
             {

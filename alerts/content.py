@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from advisories.models import Advisory, Country, Region, SecurityReportRevision
+from advisories.maps import level_colour
+from advisories.models import Advisory, AdvisoryLevel, Country, Region, SecurityReportRevision
+from advisories.selectors import IndicatorExplained, indicators_explained
 from incidents.access import Viewer
 from incidents.models import Incident
 from incidents.selectors import incidents_visible_to
@@ -72,10 +74,55 @@ class Follows:
         return advisory.region_id is not None and advisory.region_id in {r.pk for r in self.regions}
 
 
+# The text on each level's colour, as on the pages (static/css/vigil.css, .level-1 .. .level-4).
+LEVEL_TEXT_COLOURS = {1: "#ffffff", 2: "#000000", 3: "#000000", 4: "#ffffff"}
+
+
+@dataclass(frozen=True)
+class LevelShown:
+    """An advisory level as e-mails show it: its number and name, and in HTML on its map colour
+    (inline, as mail clients ignore style sheets)."""
+
+    number: int
+
+    @property
+    def label(self) -> str:
+        return str(AdvisoryLevel(self.number).label)
+
+    @property
+    def colour(self) -> str:
+        return level_colour(self.number)
+
+    @property
+    def text_colour(self) -> str:
+        return LEVEL_TEXT_COLOURS.get(self.number, "#000000")
+
+
 @dataclass(frozen=True)
 class AdvisoryChange:
     advisory: Advisory
     previous: Advisory | None
+
+    @property
+    def level(self) -> LevelShown:
+        return LevelShown(self.advisory.level)
+
+    @property
+    def previous_level(self) -> LevelShown | None:
+        return LevelShown(self.previous.level) if self.previous is not None else None
+
+    @property
+    def indicators(self) -> list[IndicatorExplained]:
+        """The risk indicators spelled out ("C", "Crime"), as the country pages explain them."""
+        return indicators_explained(self.advisory)
+
+    @property
+    def previous_indicators(self) -> list[IndicatorExplained]:
+        return indicators_explained(self.previous)
+
+    @property
+    def indicators_changed(self) -> bool:
+        return self.previous is not None and self.previous.indicators != self.advisory.indicators
 
     @property
     def place_name(self) -> str:

@@ -4,6 +4,9 @@ templates/alerts/email/<name>-subject.txt, <name>-body.txt and <name>-body.html.
 A delivery's e-mail (a digest, an incident alert, an advisory change) carries one-click
 unsubscribe headers; the confirmation of a traveler's address is `confirmation_message`.
 
+Each message is written in its recipient's language (`delivery_language`): subject, both bodies,
+dates and the analysts' content, with a Content-Language header that says which.
+
 What a message shows is decided when it is sent, for the recipient's sharing rights as they
 are then: an incident retracted or reclassified since it was planned is left out.
 """
@@ -17,14 +20,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+
+# Lazy: why a delivery is not sent is put into words for the delivery log, not in the recipient's language.
+from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Advisory
+from config.translation import supported_language
 from incidents.access import ANONYMOUS, Viewer, organisation_viewer, viewer_for
 from incidents.models import SharingLevel
-from incidents.selectors import incidents_visible_to
+from incidents.selectors import account_language, incidents_visible_to
 
 from .content import Follows, advisory_change, digest_for
 from .models import Delivery, Frequency, Subscription
@@ -46,23 +53,50 @@ def one_line(text: object) -> str:
 
 
 def make_message(
-    name: str, *, to: str, context: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    name: str,
+    *,
+    to: str,
+    context: Mapping[str, Any],
+    headers: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> EmailMultiAlternatives:
-    """The e-mail `name`, plain text with an HTML alternative, from its three templates.
+    """The e-mail `name`, plain text with an HTML alternative, from its three templates, written in
+    `language` (default: the active language) and saying so in its Content-Language header.
 
     The subject is rendered, put on one line and cut to SUBJECT_MAX characters; the bodies see
     it as `subject`."""
-    subject = Truncator(one_line(render_to_string(f"{TEMPLATES}/{name}-subject.txt", context))).chars(SUBJECT_MAX)
-    context = {**context, "subject": subject}
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{TEMPLATES}/{name}-body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[one_line(to)],
-        headers={**AUTOMATIC, **(headers or {})},
-    )
-    message.attach_alternative(render_to_string(f"{TEMPLATES}/{name}-body.html", context), "text/html")
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = Truncator(one_line(render_to_string(f"{TEMPLATES}/{name}-subject.txt", context))).chars(SUBJECT_MAX)
+        context = {**context, "subject": subject}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{TEMPLATES}/{name}-body.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[one_line(to)],
+            headers={**AUTOMATIC, "Content-Language": language, **(headers or {})},
+        )
+        message.attach_alternative(render_to_string(f"{TEMPLATES}/{name}-body.html", context), "text/html")
     return message
+
+
+def delivery_language(delivery: Delivery) -> str:
+    """The language a delivery is written in: the one its recipient chose for their account, else
+    the subscription's (an organisation's members may each read a different one)."""
+    chosen = account_language(delivery.user_id) if delivery.user_id is not None else None
+    return supported_language(chosen) or supported_language(delivery.subscription.language) or settings.LANGUAGE_CODE
+
+
+def sees_only_public(viewer: Viewer) -> bool:
+    """Whether this viewer is shown published TLP:CLEAR incidents only (a traveler), so that no
+    e-mail to them needs to say how TLP:AMBER and TLP:RED may be shared."""
+    return not (
+        viewer.is_operator
+        or viewer.is_analyst
+        or viewer.organisation_ids
+        or viewer.partner_organisation_ids
+        or viewer.officer_organisation_ids
+    )
 
 
 def delivery_viewer(delivery: Delivery) -> Viewer:
@@ -86,9 +120,17 @@ def _still_wanted(delivery: Delivery) -> None:
 
 
 def delivery_message(delivery: Delivery) -> EmailMultiAlternatives:
-    """Build the message, or raise NothingToSend if it should not go out any more."""
+    """Build the message in the recipient's language, or raise NothingToSend if it should not go out any more."""
     _still_wanted(delivery)
     viewer = delivery_viewer(delivery)
+    language = delivery_language(delivery)
+    # Everything the templates show is computed in the recipient's language: the digest's kind,
+    # choice labels, localized content fields and dates.
+    with translation.override(language):
+        return _delivery_message(delivery, viewer, language)
+
+
+def _delivery_message(delivery: Delivery, viewer: Viewer, language: str) -> EmailMultiAlternatives:
     if delivery.run_id is not None:
         name, context = "digest", _digest(delivery, viewer)
     elif delivery.alert is not None and delivery.alert.incident_id is not None:
@@ -109,6 +151,8 @@ def delivery_message(delivery: Delivery) -> EmailMultiAlternatives:
         "base_url": settings.VIGIL_PUBLIC_URL.rstrip("/"),
         "manage_url": absolute_url("/alerts/") if subscription.organisation_id else "",
         "tlp": SharingLevel,
+        # A traveler only ever sees TLP:CLEAR: the warning about forwarding AMBER and RED is not for them.
+        "tlp_warning": not sees_only_public(viewer),
     }
     headers = {
         "Message-ID": delivery.message_id,
@@ -116,11 +160,12 @@ def delivery_message(delivery: Delivery) -> EmailMultiAlternatives:
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"Vigil alerts <alerts.{_list_domain()}>",
     }
-    return make_message(name, to=delivery.email, context=context, headers=headers)
+    return make_message(name, to=delivery.email, context=context, headers=headers, language=language)
 
 
 def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
-    """The e-mail that asks the owner of a traveler's address to confirm it."""
+    """The e-mail that asks the owner of a traveler's address to confirm it, in the subscription's language."""
+    language = supported_language(subscription.language) or settings.LANGUAGE_CODE
     context = {
         "subscription": subscription,
         "confirm_url": confirmation_url(subscription_id=subscription.pk, email=subscription.email),
@@ -130,7 +175,7 @@ def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
         "days": settings.ALERTS_CONFIRMATION_DAYS,
         "site_url": settings.VIGIL_PUBLIC_URL.rstrip("/") + "/",
     }
-    return make_message("confirm", to=subscription.email, context=context)
+    return make_message("confirm", to=subscription.email, context=context, language=language)
 
 
 def _list_domain() -> str:
@@ -147,7 +192,7 @@ def _digest(delivery: Delivery, viewer: Viewer) -> dict[str, Any]:
     zone = run.time_zone
     return {
         "digest": digest,
-        "kind": _("Daily digest") if run.frequency == Frequency.DAILY else _("Weekly digest"),
+        "kind": gettext("Daily digest") if run.frequency == Frequency.DAILY else gettext("Weekly digest"),
         "run": run,
         "since_local": timezone.localtime(digest.since, zone),
         "until_local": timezone.localtime(digest.until, zone),

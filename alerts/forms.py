@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.boundfield import BoundWidget
 from django.forms.models import model_to_dict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from timezone_field.forms import TimeZoneFormField
 
@@ -30,6 +32,7 @@ from advisories.choices import CountriesByName
 from advisories.models import Country, Region, ThreatCategory
 from advisories.selectors import country_list_with_levels, name_sort_key
 from config.forms import DateRangeForm, OrganisationChoiceMixin, PageForm, ServiceForm, several
+from config.translation import supported_language
 from incidents.forms import SEVERITY_SCALE
 from incidents.models import Organisation
 
@@ -215,6 +218,12 @@ class FollowForm(ServiceForm):
         initial="UTC",
         help_text=_("Digests are sent at 07:00 in this time zone, and give their dates and times in it."),
     )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("A member who chose a language for their account receives the e-mails in that one."),
+    )
     time_zone_other = WrittenTimeZoneField(
         label=_("Other time zone"),
         required=False,
@@ -231,6 +240,9 @@ class FollowForm(ServiceForm):
         self.fields["regions"].choices = [  # type: ignore[attr-defined]
             choice for _country, choices in self._region_groups for choice in choices
         ]
+        if not self.initial.get("language"):
+            # The language the form is read in, unless the subscription already has one.
+            self.fields["language"].initial = supported_language(get_language()) or settings.LANGUAGE_CODE
         if not self.is_bound and not self.initial.get("time_zone"):
             # Nobody chose a zone for this form yet: static/js/timezone.js offers the browser's.
             self.fields["time_zone"].widget.attrs["data-browser-default"] = "true"
@@ -310,6 +322,8 @@ class FollowForm(ServiceForm):
             frequency=data["frequency"],
             time_zone=self.chosen_time_zone(),
             include_advisories=data["include_advisories"],
+            # Not sent (a form of before there was a choice): as it was, else the page's language.
+            language=data.get("language") or self.initial.get("language") or self.fields["language"].initial,
         )
 
     def field_for_error(self, name: str) -> str | None:
@@ -396,6 +410,7 @@ FOLLOW_FIELDS = (
     "frequency",
     "include_members",
     "include_advisories",
+    "language",
 )
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
 from advisories.models import Advisory, Country, Region, ThreatCategory, TimeStamped
+from config.translation import language_field
 from incidents.models import Incident, Organisation, acted_by_field
 
 
@@ -135,6 +136,10 @@ class Subscription(TimeStamped):
         max_length=64,
         default="UTC",
         help_text=_("Digests are sent at 07:00 in this time zone (weekly ones on Mondays)."),
+    )
+    # A member who chose a language for their account gets it instead (alerts.emails.delivery_language).
+    language = language_field(
+        help_text=_("The language of its e-mails; a member who chose one for their account gets that one.")
     )
     created_by = acted_by_field(_("created by"))
     confirmed_at = models.DateTimeField(

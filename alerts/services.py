@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Country, Region, ThreatCategory
+from config.translation import supported_language
 from incidents.models import Organisation
 
 from .access import can_manage_alerts, may_end_subscription
@@ -55,12 +56,23 @@ class SubscriptionFields:
     time_zone: zoneinfo.ZoneInfo | str = "UTC"
     include_advisories: bool = True
     name: str = ""
+    # The language of its e-mails: one of settings.LANGUAGES.
+    language: str = field(default_factory=lambda: settings.LANGUAGE_CODE)
     # An organisation's subscription only.
     include_members: bool = True
     addresses: Iterable[str] = field(default_factory=list)
 
 
-SCALAR_FIELDS = ("name", "min_severity", "frequency", "time_zone", "include_advisories", "include_members", "addresses")
+SCALAR_FIELDS = (
+    "name",
+    "min_severity",
+    "frequency",
+    "time_zone",
+    "include_advisories",
+    "include_members",
+    "addresses",
+    "language",
+)
 
 
 class UnsubscribeOutcome(enum.Enum):
@@ -143,6 +155,15 @@ def subscription_clean(data: SubscriptionFields, *, for_organisation: bool) -> S
         error("min_severity", _("The minimum severity goes from 1 (minor) to 5 (critical)."))
     if data.frequency not in Frequency.values:
         error("frequency", _("Choose how often: immediately, a daily digest or a weekly digest."))
+    language = supported_language(str(data.language or ""))
+    if language is None:
+        error(
+            "language",
+            _("Choose the language of the e-mails: %(languages)s.")
+            % {"languages": ", ".join(str(name) for _code, name in settings.LANGUAGES)},
+        )
+    else:
+        data.language = language
     zone = time_zone_named(data.time_zone)
     if zone is None:
         error(

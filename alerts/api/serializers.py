@@ -10,6 +10,7 @@ ended and why, and a traveler's person and address are not fields a client can w
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -74,6 +75,7 @@ class SubscriptionSerializer(serializers.ModelSerializer[Subscription]):
             "time_zone",
             "include_members",
             "addresses",
+            "language",
             "opted_out_count",
             "active",
             "created_at",
@@ -151,6 +153,15 @@ class SubscriptionWriteSerializer(serializers.Serializer[Subscription]):
             "An IANA time zone name, e.g. Africa/Bamako: digests are sent at 07:00 there. "
             "Default: the organisation's time zone."
         ),
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_(
+            "The language of its e-mails: en or fr. A member who chose a language for their account receives "
+            "that one. Default en."
+        ),
+        error_messages={"invalid_choice": _("“{input}” is not a language of Vigil's e-mails; choose en or fr.")},
     )
     include_members = serializers.BooleanField(
         required=False,

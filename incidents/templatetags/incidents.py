@@ -45,16 +45,20 @@ def recent_incidents(place: Country | Region, limit: int = RECENT_PUBLIC_INCIDEN
 
 
 @register.filter
-def incident_date(incident: Incident) -> str:
-    """The date as precisely as it is known: "17 Sep 2024", "week of 17 Sep 2024", "Sep 2024", "2024"."""
+def incident_date(incident: Incident, month: str = "M") -> str:
+    """The date as precisely as it is known: "17 Sep 2024", "week of 17 Sep 2024", "Sep 2024", "2024".
+
+    `month` is the month's format character: e-mails pass "N", the abbreviation each language
+    writes ("17 Sept. 2024", "17 sept. 2024"), where "M" gives the same three letters in French."""
     day = incident.occurred_on
+    month = month if month in ("M", "N", "F", "b") else "M"
     if incident.date_precision == DatePrecision.WEEK:
-        return str(_("week of %(date)s") % {"date": format_date(day, "j M Y")})
+        return str(_("week of %(date)s") % {"date": format_date(day, f"j {month} Y")})
     if incident.date_precision == DatePrecision.MONTH:
-        return format_date(day, "M Y")
+        return format_date(day, f"{month} Y")
     if incident.date_precision == DatePrecision.YEAR:
         return format_date(day, "Y")
-    return format_date(day, "j M Y")
+    return format_date(day, f"j {month} Y")
 
 
 @register.filter

@@ -123,6 +123,7 @@ def test_the_change_page_lists_who_unsubscribed_and_checks_addresses(admin_clien
                 "include_advisories": "on",
                 "frequency": "daily",
                 "time_zone": "Africa/Bamako",
+                "language": "en",
                 "opt_outs-TOTAL_FORMS": "1",
                 "opt_outs-INITIAL_FORMS": "1",
                 "opt_outs-0-id": OptOut.objects.get().pk,

@@ -177,8 +177,8 @@ def test_a_digest_reports_advisory_level_changes_with_the_previous_level(two_org
     run_digest(frequency="daily", time_zone="Africa/Bamako", now=RUN_AT)
 
     body = mailoutbox[0].body
-    assert "Mali: level 4, Do Not Travel (was 3)" in body
-    assert "indicators CTK" in body
+    assert "Mali: Level 4: Do Not Travel (was Level 3: Reconsider Travel)" in body
+    assert "Risk indicators: C Crime, T Terrorism, K Kidnapping or hostage taking" in body
 
 
 def test_ended_unconfirmed_and_other_time_zone_subscriptions_get_no_digest(two_orgs, mailoutbox):

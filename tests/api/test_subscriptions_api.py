@@ -41,6 +41,7 @@ def test_a_subscription_reads_back_with_brief_places_and_categories(cast):
         "time_zone": "Africa/Bamako",
         "include_members": True,
         "addresses": ["desk@sahel.example"],
+        "language": "en",
         "opted_out_count": 1,
         "active": True,
         "created_at": iso(subscription.created_at),
