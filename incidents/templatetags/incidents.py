@@ -45,20 +45,17 @@ def recent_incidents(place: Country | Region, limit: int = RECENT_PUBLIC_INCIDEN
 
 
 @register.filter
-def incident_date(incident: Incident, month: str = "M") -> str:
-    """The date as precisely as it is known: "17 Sep 2024", "week of 17 Sep 2024", "Sep 2024", "2024".
-
-    `month` is the month's format character: e-mails pass "N", the abbreviation each language
-    writes ("17 Sept. 2024", "17 sept. 2024"), where "M" gives the same three letters in French."""
+def incident_date(incident: Incident) -> str:
+    """The date as precisely as it is known, the way the reader's language writes dates:
+    "17 Sep 2024", "week of 17 Sep 2024", "Sep 2024", "2024" (French: "17 sept. 2024", "sept. 2024")."""
     day = incident.occurred_on
-    month = month if month in ("M", "N", "F", "b") else "M"
     if incident.date_precision == DatePrecision.WEEK:
-        return str(_("week of %(date)s") % {"date": format_date(day, f"j {month} Y")})
+        return str(_("week of %(date)s") % {"date": format_date(day, "DATE_FORMAT")})
     if incident.date_precision == DatePrecision.MONTH:
-        return format_date(day, f"{month} Y")
+        return format_date(day, "YEAR_MONTH_FORMAT")
     if incident.date_precision == DatePrecision.YEAR:
         return format_date(day, "Y")
-    return format_date(day, f"j {month} Y")
+    return format_date(day, "DATE_FORMAT")
 
 
 @register.filter

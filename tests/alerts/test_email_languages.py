@@ -88,7 +88,7 @@ def test_a_traveler_who_chose_english_gets_the_digest_in_english(news):
     text, html = parts(message)
     assert message.extra_headers["Content-Language"] == "en"
     assert '<html lang="en">' in html
-    assert "22 Nov. 2026 07:00" in text
+    assert "22 Nov 2026, 07:00" in text
     assert "Kidnapping" in text and "Enlèvement" not in text
 
 
@@ -111,7 +111,7 @@ def test_a_member_who_chose_french_gets_french_while_another_member_gets_the_sub
     assert to_french.extra_headers["Content-Language"] == "fr"
     assert "nov. 2026" in to_french.body and "Enlèvement" in to_french.body
     assert to_english.extra_headers["Content-Language"] == "en"
-    assert "Nov. 2026" in to_english.body and "Kidnapping" in to_english.body
+    assert "22 Nov 2026" in to_english.body and "Kidnapping" in to_english.body
 
 
 def test_a_member_without_a_chosen_language_gets_the_subscription_language(news):

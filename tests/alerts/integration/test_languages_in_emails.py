@@ -53,7 +53,7 @@ def test_one_digest_reaches_a_french_and_an_english_member_each_in_their_languag
     assert english["Content-Language"] == "en"
     assert '<html lang="en">' in html
     assert TITLE in text and "Kidnapping" in text and "Enlèvement" not in text
-    assert "22 Nov. 2026 07:00" in text and "17 Sept. 2024" in html
+    assert "22 Nov 2026, 07:00" in text and "17 Sep 2024" in html
 
     # The delivery log keeps the subject each recipient was sent.
     subjects = dict(Delivery.objects.values_list("email", "subject"))
