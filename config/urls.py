@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from config.language import language_switch
 from config.views import healthz
 
 admin.site.site_header = _("Vigil administration")
@@ -29,6 +30,7 @@ class FaviconRedirect(RedirectView):
 urlpatterns = [
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("healthz", healthz, name="healthz"),
+    path("language/<str:code>/", language_switch, name="language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

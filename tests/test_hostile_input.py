@@ -262,6 +262,7 @@ def real_page_parameters(route: str) -> dict[str, str]:
     region = Region.objects.filter(country__code="ML").order_by("pk").values_list("code", flat=True)[0]
     values = {
         "country_code": "ml",
+        "code": "fr",  # a language (/language/<code>/)
         "region_code": region.lower(),
         "uidb64": "MQ",
         "token": "set-password",
