@@ -49,12 +49,12 @@ def incident_date(incident: Incident) -> str:
     """The date as precisely as it is known: "17 Sep 2024", "week of 17 Sep 2024", "Sep 2024", "2024"."""
     day = incident.occurred_on
     if incident.date_precision == DatePrecision.WEEK:
-        return str(_("week of %(date)s") % {"date": format_date(day, "j M Y")})
+        return str(_("week of %(date)s") % {"date": format_date(day, "DATE_FORMAT")})
     if incident.date_precision == DatePrecision.MONTH:
-        return format_date(day, "M Y")
+        return format_date(day, "YEAR_MONTH_FORMAT")
     if incident.date_precision == DatePrecision.YEAR:
         return format_date(day, "Y")
-    return format_date(day, "j M Y")
+    return format_date(day, "DATE_FORMAT")
 
 
 @register.filter

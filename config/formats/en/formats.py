@@ -1,0 +1,5 @@
+# 17 Sep 2024, 17 Sep 2024, 08:30 (pages), 17 Sep 2024 08:30 (e-mails), Sep 2024.
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
+YEAR_MONTH_FORMAT = "M Y"
