@@ -107,6 +107,20 @@ COMMON_TIME_ZONES = (
     "Pacific/Auckland",
 )
 
+# The areas of the tz database that head the groups of the list, in the reader's language.
+TIME_ZONE_AREAS = {
+    "Africa": _("Africa"),
+    "America": _("Americas"),
+    "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"),
+    "Asia": _("Asia"),
+    "Atlantic": _("Atlantic"),
+    "Australia": _("Australia"),
+    "Europe": _("Europe"),
+    "Indian": _("Indian Ocean"),
+    "Pacific": _("Pacific"),
+}
+
 FREQUENCY_EXPLANATIONS = {
     Frequency.IMMEDIATE: _(
         "An e-mail within a minute of each incident at or above the severity chosen, and of each advisory change."
@@ -127,7 +141,7 @@ def time_zone_choices(*extra: zoneinfo.ZoneInfo | str) -> list[tuple[Any, Any]]:
     for name in names:
         area, _slash, place = name.partition("/")
         groups.setdefault(area, []).append((name, place.replace("_", " ") or name))
-    return [("UTC", "UTC"), *groups.items()]
+    return [("UTC", "UTC"), *((TIME_ZONE_AREAS.get(area, area), zones) for area, zones in groups.items())]
 
 
 class WrittenTimeZoneField(TimeZoneFormField):

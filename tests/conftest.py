@@ -74,6 +74,17 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_to_begin_with() -> Iterator[None]:
+    # A French request leaves French active in the test's thread (LocaleMiddleware activates the
+    # request's language and nothing deactivates it): every test starts, and ends, in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def cast(db):
     """The people of every app's access tests: tests/factories.py `make_cast`."""
