@@ -8,6 +8,6 @@ checked in the forms first, with a message an analyst can act on, so a save neve
 Importing the package registers every model admin, as the admin's autodiscovery expects.
 """
 
-from . import crime_profiles, places, reports
+from . import crime_profiles, places, reports, risk
 
-__all__ = ["crime_profiles", "places", "reports"]
+__all__ = ["crime_profiles", "places", "reports", "risk"]

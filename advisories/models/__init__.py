@@ -42,6 +42,7 @@ from .reports import (
     ThreatLevel,
     ThreatRating,
 )
+from .risk import RiskAssessment, RiskAssessmentQuerySet
 
 __all__ = [
     "RISK_INDICATOR_EXPLANATIONS",
@@ -60,6 +61,8 @@ __all__ = [
     "RegionBoundary",
     "RegionQuerySet",
     "ReportSection",
+    "RiskAssessment",
+    "RiskAssessmentQuerySet",
     "RiskIndicator",
     "SecurityReport",
     "SecurityReportRevision",
