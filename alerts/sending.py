@@ -3,7 +3,9 @@
 A delivery is claimed by a conditional UPDATE that only one worker can win: it must be
 pending, due, and not held by a live claim (a lease of ALERTS_CLAIM_SECONDS). If the worker
 dies while holding it, the lease runs out and the sweeper queues it again. Each attempt
-counts. After the SMTP server accepts the message the delivery is marked sent at once.
+counts. After the SMTP server accepts the message the delivery is marked sent at once. If the
+database is lost at that very moment, the mark is written to the cache (Redis in production) instead,
+and whoever claims the delivery next finds it there and records it as sent without sending it again.
 
 SMTP answers decide what happens next:
 - 2xx: sent.
@@ -27,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, Q
@@ -38,6 +41,8 @@ from .models import Delivery, DeliveryStatus
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=1)
+# How long the note "this delivery was sent" outlives a database that could not record it.
+SENT_NOTE_SECONDS = 7 * 24 * 3600
 ERROR_MAX = 1000
 
 
@@ -93,6 +98,38 @@ def _finish(pk: int, **changes: object) -> None:
     )
 
 
+def _sent_note_key(pk: int) -> str:
+    return f"alerts:delivery-sent:{pk}"
+
+
+def _record_sent(pk: int, *, sent_at: dt.datetime, subject: str) -> None:
+    """Mark the delivery sent; if the database cannot take it now, leave a note in the cache first, so
+    that the next claim of the delivery records it rather than sending the e-mail a second time."""
+    try:
+        _finish(pk, status=DeliveryStatus.SENT, sent_at=sent_at, subject=subject, last_error="")
+    except Exception:
+        cache.set(_sent_note_key(pk), {"sent_at": sent_at.isoformat(), "subject": subject}, SENT_NOTE_SECONDS)
+        raise
+
+
+def _sent_before(pk: int) -> bool:
+    """Whether an earlier attempt sent this (just claimed) delivery but could not record it: if so,
+    record it now, as of when it was sent."""
+    note = cache.get(_sent_note_key(pk))
+    if not note:
+        return False
+    _finish(
+        pk,
+        status=DeliveryStatus.SENT,
+        sent_at=dt.datetime.fromisoformat(note["sent_at"]),
+        subject=note["subject"],
+        last_error="",
+        attempts=F("attempts") - 1,  # the claim that only recorded it sent nothing
+    )
+    cache.delete(_sent_note_key(pk))
+    return True
+
+
 def backoff(attempts: int) -> dt.timedelta:
     seconds = settings.ALERTS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
     return min(dt.timedelta(seconds=seconds), MAX_BACKOFF)
@@ -121,6 +158,9 @@ def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
         for position, pk in enumerate(delivery_ids):
             if not _claim(pk, timezone.now()):
                 report.skipped.append(pk)
+                continue
+            if _sent_before(pk):
+                report.sent.append(pk)
                 continue
             delivery = Delivery.objects.select_related(
                 "subscription__organisation", "user", "run", "alert__advisory__country", "alert__advisory__region"
@@ -156,9 +196,7 @@ def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
                     _put_back_untried(delivery_ids[position + 1 :], report, wait=backoff(delivery.attempts))
                     break
                 continue
-            _finish(
-                pk, status=DeliveryStatus.SENT, sent_at=timezone.now(), subject=message.subject[:255], last_error=""
-            )
+            _record_sent(pk, sent_at=timezone.now(), subject=message.subject[:255])
             report.sent.append(pk)
     finally:
         _close(connection)

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from celery import current_app
+from django.core.cache import cache
+from django.db import OperationalError
 
 from alerts import dispatch, sending, task_queue
 from alerts.models import Delivery, DeliveryStatus
@@ -198,3 +200,48 @@ def test_while_a_queue_holds_messages_the_sweeper_waits_for_them(
 
     assert requeued == 0
     assert Delivery.objects.get(pk=older.pk).queued_at == NOW - 10 * MINUTE
+
+
+# The database lost between sending and recording -------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_e_mail_sent_just_as_the_database_is_lost_is_recorded_by_the_next_claim_and_not_sent_again(
+    mailoutbox, monkeypatch, settings
+):
+    news_to_send()
+    delivery = pending_delivery(email="reader@example.net")
+    record = sending._finish
+
+    def database_lost_when_recording_it_sent(pk, **changes):
+        if changes.get("status") == DeliveryStatus.SENT:
+            raise OperationalError("server closed the connection unexpectedly")
+        record(pk, **changes)
+
+    monkeypatch.setattr(sending, "_finish", database_lost_when_recording_it_sent)
+    with time_machine.travel(NOW, tick=False), pytest.raises(OperationalError):
+        sending.deliveries_send([delivery.pk])
+    assert len(mailoutbox) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING  # the database never heard of the sending
+
+    # The database is back; the claim runs out and the delivery is queued again.
+    monkeypatch.setattr(sending, "_finish", record)
+    with time_machine.travel(NOW + dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS + 1), tick=False):
+        report = sending.deliveries_send([delivery.pk])
+
+    delivery.refresh_from_db()
+    assert len(mailoutbox) == 1, "sent twice"
+    assert report.sent == [delivery.pk]
+    assert (delivery.status, delivery.sent_at, delivery.attempts) == (DeliveryStatus.SENT, NOW, 1)
+    assert delivery.subject == mailoutbox[0].subject
+
+
+@pytest.mark.django_db
+def test_a_delivery_recorded_as_sent_leaves_no_note_behind(mailoutbox):
+    news_to_send()
+    delivery = pending_delivery(email="reader@example.net")
+    with time_machine.travel(NOW, tick=False):
+        sending.deliveries_send([delivery.pk])
+    assert len(mailoutbox) == 1
+    assert cache.get(sending._sent_note_key(delivery.pk)) is None
