@@ -33,11 +33,13 @@ def _needs_review(previous: RiskAssessment | None, current: RiskAssessment) -> b
 
 
 def risk_review_raise(*, previous: RiskAssessment | None, current: RiskAssessment) -> RiskReview | None:
-    """Open (or update) the review item of the place of `current` when its suggested level moved.
+    """Open (or update) the review item of the place of `current` when its suggested level moved;
+    an open item follows the index within its level too, so the queue shows the latest one.
 
     Returns the open item, or None when none is open for the place afterwards."""
     if not _needs_review(previous, current):
-        return None
+        _open_items_of(current).update(index=current.index, assessment=current, updated_at=timezone.now())
+        return _open_items_of(current).first()
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -48,12 +50,14 @@ def risk_review_raise(*, previous: RiskAssessment | None, current: RiskAssessmen
     return None
 
 
+def _open_items_of(assessment: RiskAssessment) -> RiskReviewQuerySet:
+    if assessment.region_id is not None:
+        return RiskReview.objects.open().filter(region_id=assessment.region_id)
+    return RiskReview.objects.open().filter(country_id=assessment.country_id, region__isnull=True)
+
+
 def _raise(previous: RiskAssessment | None, current: RiskAssessment) -> RiskReview | None:
-    open_items = RiskReview.objects.open().select_for_update().order_by("pk")
-    if current.region_id is not None:
-        item = open_items.filter(region_id=current.region_id).first()
-    else:
-        item = open_items.filter(country_id=current.country_id, region__isnull=True).first()
+    item = _open_items_of(current).select_for_update().order_by("pk").first()
     if item is None:
         return RiskReview.objects.create(
             country_id=current.country_id,

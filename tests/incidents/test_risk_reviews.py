@@ -108,6 +108,15 @@ def test_a_second_crossing_updates_the_open_item_instead_of_adding_one(mali, mop
     assert first != second
 
 
+def test_an_open_item_follows_the_index_within_its_level(mali, mopti):
+    assess(mali, mopti, index=20, suggested=1)
+    assess(mali, mopti, index=51, suggested=3)
+    latest = assess(mali, mopti, index=59, suggested=3)
+
+    (review,) = RiskReview.objects.all()
+    assert (review.from_level, review.to_level, review.index, review.assessment) == (1, 3, 59, latest)
+
+
 def test_crossing_back_to_where_it_started_withdraws_the_open_item(mali, mopti):
     assess(mali, mopti, index=20, suggested=1)
     assess(mali, mopti, index=30, suggested=2)
