@@ -7,8 +7,8 @@ place without a published level raises nothing (it would flood the queue with ev
 the first time the index is computed).
 
 One item stays open per place: a further crossing updates it (keeping the level it started from),
-and a crossing back to that level withdraws it, since nothing then differs from what an analyst
-last saw.
+a crossing back to that level withdraws it, since nothing then differs from what an analyst last
+saw, and a new index within the same level only refreshes the index it shows.
 """
 
 from __future__ import annotations

@@ -172,3 +172,16 @@ def test_the_admin_asks_no_justification_to_record_a_past_advisory(admin_client,
 
     assert response.status_code == 302
     assert Advisory.objects.get(region=mopti).justification == ""
+
+
+def test_the_review_queue_s_publish_link_opens_the_admin_with_the_place_and_suggested_level(admin_client, mali, mopti):
+    response = admin_client.get(admin_url(Advisory, "add"), {"country": mali.pk, "region": mopti.pk, "level": 3})
+
+    form = response.context["adminform"].form
+    assert response.status_code == 200
+    assert (form.initial["country"], form.initial["region"], form.initial["level"]) == (
+        str(mali.pk),
+        str(mopti.pk),
+        "3",
+    )
+    assert 'name="justification"' in response.content.decode()
