@@ -16,13 +16,15 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django_celery_beat.models import PeriodicTask
 
 from advisories.models import AdvisoryLevel, Country, Region, RiskAssessment
 from incidents import tasks
 from incidents.models import Incident, Organisation, ReviewStatus, SharingLevel, TargetType
 from incidents.risk.compute import PlaceRisk, country_risk
 from incidents.risk.services import risk_recompute
-from incidents.services import incident_publish, incident_retract
+from incidents.schedules import RISK_SCHEDULE_NAME, risk_schedule_ensure
+from incidents.services import IncidentFields, incident_publish, incident_retract, incident_update
 from incidents.signals import risk_assessed
 from tests.factories import AdvisoryFactory, IncidentFactory, OrganisationFactory
 
@@ -325,6 +327,43 @@ def test_publishing_raises_the_index_and_retracting_lowers_it_back(
     ]
 
 
+def _fields(incident: Incident, **changes: Any) -> IncidentFields:
+    values = {
+        name: getattr(incident, name)
+        for name in ("title", "incident_type", "occurred_on", "country", "severity", "sharing_level", "region")
+    }
+    values |= {name: getattr(incident, name) for name in ("killed", "injured", "abducted")}
+    return IncidentFields(**(values | changes))
+
+
+def test_correcting_a_published_incident_moves_the_index_of_the_places_it_left_and_joined(
+    cast, mali, mopti, gao, django_capture_on_commit_callbacks
+):
+    published = incident(mopti, severity=5, killed=0, injured=0, abducted=0, organisation=cast.org_a)
+    risk_recompute(country=mali)
+    assert _current_index(mopti) == 15
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_update(incident=published, editor=cast.officer_a, data=_fields(published, region=gao, severity=1))
+
+    # Gao: severity 1, counts 0, today: 1 point; round(100 * (1 - exp(-1/60))) = round(1.65) = 2.
+    assert (_current_index(mopti), _current_index(gao)) == (0, 2)
+
+
+def test_a_correction_that_makes_a_published_incident_green_takes_it_out_of_the_public_index(
+    cast, mali, mopti, django_capture_on_commit_callbacks
+):
+    published = incident(mopti, severity=5, killed=0, injured=0, abducted=0, organisation=cast.org_a)
+    risk_recompute(country=mali)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_update(
+            incident=published, editor=cast.officer_a, data=_fields(published, sharing_level=SharingLevel.GREEN)
+        )
+
+    assert _current_index(mopti) == 0
+
+
 # The command --------------------------------------------------------------------------------
 
 
@@ -405,3 +444,19 @@ def test_the_nightly_recomputation_covers_countries_with_public_incidents(mali, 
 
 def test_a_task_for_a_country_that_no_longer_exists_does_nothing(db):
     assert tasks.recompute_country_risk(999_999) == 0
+
+
+def test_the_nightly_recomputation_is_scheduled_once(db):
+    [scheduled] = PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK)
+    assert scheduled.name == RISK_SCHEDULE_NAME
+    assert scheduled.crontab is not None
+    assert (scheduled.crontab.hour, scheduled.crontab.minute, str(scheduled.crontab.timezone)) == ("2", "30", "UTC")
+    assert risk_schedule_ensure() is False
+
+
+def test_a_deleted_nightly_recomputation_comes_back_when_ensured_and_an_edited_one_is_left_alone(db):
+    PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK).delete()
+    assert risk_schedule_ensure() is True
+    PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK).update(name="Risk at 03:00", enabled=False)
+    assert risk_schedule_ensure() is False
+    assert PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK).count() == 1
