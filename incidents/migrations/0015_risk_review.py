@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("advisories", "0009_risk_assessment"),
-        ("incidents", "0013_account_settings"),
+        ("incidents", "0014_risk_schedule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
