@@ -78,7 +78,11 @@ def test_incidents_in_a_region_open_a_review_and_its_new_level_reaches_its_subsc
     assert [row.index for row in history] == sorted(row.index for row in history)
     assert [row.is_current for row in history] == [False] * (len(history) - 1) + [True]
     # One review item for Mopti, however many recomputations crossed on the way, from where it
-    # started; Mali as a whole crossed too and has its own.
+    # started (written once the assessment is committed); Mali as a whole crossed too and has its own.
+    wait_for(
+        lambda: RiskReview.objects.filter(region=mopti, assessment=current).exists(),
+        what="Mopti's review item to show the latest assessment",
+    )
     (review,) = RiskReview.objects.filter(region=mopti)
     assert RiskReview.objects.open().filter(country=mali, region=None).exists()
     assert (review.region, review.from_level, review.to_level, review.index) == (mopti, 1, 3, 59)
