@@ -134,14 +134,16 @@ class AdvisoryChange:
 
 
 def advisory_change(advisory: Advisory) -> AdvisoryChange:
-    previous = (
-        Advisory.objects.filter(
-            country_id=advisory.country_id, region=advisory.region, created_at__lte=advisory.created_at
-        )
+    """The advisory and the one it replaced: the place's previous own advisory or, for a region's
+    first own level, the country's advisory that applied to the region until then."""
+    earlier = (
+        Advisory.objects.filter(country_id=advisory.country_id, created_at__lte=advisory.created_at)
         .exclude(pk=advisory.pk)
         .order_by("-created_at", "-pk")
-        .first()
     )
+    previous = earlier.filter(region=advisory.region).first()
+    if previous is None and advisory.region_id is not None:
+        previous = earlier.filter(region__isnull=True).first()
     return AdvisoryChange(advisory=advisory, previous=previous)
 
 

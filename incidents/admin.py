@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Source
@@ -50,6 +50,8 @@ from .models import (
     Organisation,
     TargetType,
 )
+from .risk.models import RiskReview
+from .risk.reviews import risk_review_resolve
 from .selectors import incidents_visible_to
 from .services import SCALAR_FIELDS, IncidentFields, incident_clean, incident_publish, incident_verify
 
@@ -330,3 +332,56 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(RiskReview)
+class RiskReviewAdmin(admin.ModelAdmin):
+    """Places whose risk index crossed a level boundary: raised by the recomputation, marked
+    reviewed here or on the review queue, never typed."""
+
+    list_display = ("place", "from_level", "to_level", "index", "created_at", "resolved_at", "resolved_by")
+    list_filter = (
+        ("resolved_at", admin.EmptyFieldListFilter),
+        "to_level",
+        ("country", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("country", "region", "resolved_by")
+    search_fields = ("country__name", "region__name", "=region__code")
+    fields = readonly_fields = (
+        "country",
+        "region",
+        "from_level",
+        "to_level",
+        "index",
+        "assessment",
+        "created_at",
+        "updated_at",
+        "resolved_at",
+        "resolved_by",
+        "note",
+    )
+    actions = ("mark_reviewed",)
+
+    @admin.display(description=_("place"), ordering="country__name")
+    def place(self, obj: RiskReview) -> str:
+        return obj.place_name
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Mark reviewed"), permissions=["view"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[RiskReview]) -> None:
+        analyst: User = request.user  # type: ignore[assignment]
+        try:
+            done = sum(risk_review_resolve(review=review, analyst=analyst) for review in queryset)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d item marked reviewed.", "%(count)d items marked reviewed.", done) % {"count": done},
+            messages.SUCCESS,
+        )

@@ -12,3 +12,5 @@ class IncidentsConfig(AppConfig):
         from advisories.demo import registry
 
         registry.register(self.label, "incidents.demo.loader.load")
+
+        from .risk import receivers  # noqa: F401  (connects the risk review receiver)

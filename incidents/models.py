@@ -20,6 +20,7 @@ from config.translation import FRENCH_HELP_TEXT, language_field, localized
 from .audit_models import MembershipChange as MembershipChange
 from .audit_models import OperatorRoleChange as OperatorRoleChange
 from .audit_models import acted_by_field as acted_by_field
+from .risk.models import RiskReview as RiskReview
 from .roles import MANAGER_ROLES as MANAGER_ROLES
 from .roles import OFFICER_ROLES as OFFICER_ROLES
 from .roles import Role as Role

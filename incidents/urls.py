@@ -12,6 +12,11 @@ urlpatterns = [
     path("incidents/mine/", lists.organisation_incidents, name="organisation"),
     path("incidents/new/", editing.incident_create, name="create"),
     path("incidents/review/", review.review_queue, name="review"),
+    path(
+        "incidents/review/risk/<int:pk>/reviewed/",
+        review.risk_review_mark_reviewed,
+        name="risk-review-reviewed",
+    ),
     path("incidents/<int:pk>/", editing.incident_detail, name="detail"),
     path("incidents/<int:pk>/edit/", editing.incident_edit, name="edit"),
     path("incidents/<int:pk>/verify/", review.incident_verify, name="verify"),

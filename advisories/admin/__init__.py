@@ -1,6 +1,6 @@
 """The analysts' admin for what is known about places.
 
-Two rules shape it. Publishing a new advisory for a place goes through `advisory_set`, so the
+Two rules shape it. Publishing a new advisory for a place goes through `advisory_publish`, so the
 previous one stays as history instead of being overwritten or tripping the database's
 "one current advisory per place" constraint. And every constraint the database enforces is
 checked in the forms first, with a message an analyst can act on, so a save never ends in a 500.

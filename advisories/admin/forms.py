@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Advisory, ContactPoint, RiskIndicator, SecurityReportRevision, ThreatRating
-from ..services import normalize_indicators
+from ..services import justification_missing, normalize_indicators
 
 # Form fields -------------------------------------------------------------------------------
 
@@ -80,8 +80,18 @@ class PlaceForm(forms.ModelForm):
         return cleaned
 
 
-# What advisory_set publishes: the place and what is said about it.
-PUBLISHED_FIELDS = ("country", "region", "level", "indicators", "summary", "summary_fr", "source", "issued_on")
+# What advisory_publish publishes: the place and what is said about it.
+PUBLISHED_FIELDS = (
+    "country",
+    "region",
+    "level",
+    "indicators",
+    "summary",
+    "summary_fr",
+    "justification",
+    "source",
+    "issued_on",
+)
 
 
 class AdvisoryForm(PlaceForm):
@@ -100,7 +110,7 @@ class AdvisoryForm(PlaceForm):
             ),
         }
 
-    # Set by clean() when the save must publish through advisory_set.
+    # Set by clean() when the save must publish through advisory_publish.
     publish = False
 
     def clean(self) -> dict[str, Any]:
@@ -123,11 +133,18 @@ class AdvisoryForm(PlaceForm):
                     % {"place": place, "level": current.level, "date": current.issued_on},
                 )
             return cleaned
-        # advisory_set retires the current advisory and writes this one in one transaction. Until
+        # advisory_publish retires the current advisory and writes this one in one transaction. Until
         # then the unsaved instance must not claim to be current, or the form's own constraint
         # check would refuse what the save is about to do.
         self.publish = True
         cleaned["is_current"] = False
+        level = cleaned.get("level")
+        if level is not None:
+            refusal = justification_missing(
+                country=country, region=region, level=level, justification=cleaned.get("justification") or ""
+            )
+            if refusal is not None:
+                self.add_error("justification", refusal)
         if current is not None:
             self._check_replaces(current, cleaned, place)
         return cleaned

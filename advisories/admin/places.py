@@ -27,7 +27,7 @@ from ..models.places import (
     RiskIndicator,
     Source,
 )
-from ..services import Outcome, advisory_set
+from ..services import Outcome, advisory_publish
 from .base import (
     TIMESTAMPS,
     URL_HTTPS,
@@ -182,8 +182,8 @@ class AdvisoryAdmin(BoundedDateHierarchy, admin.ModelAdmin):
         if not getattr(form, "publish", False):
             super().save_model(request, obj, form, change)
             return
-        advisory, outcome = advisory_set(**{name: getattr(obj, name) for name in PUBLISHED_FIELDS})
-        # The admin goes on to log and redirect to `obj`: make it the row advisory_set wrote.
+        advisory, outcome = advisory_publish(**{name: getattr(obj, name) for name in PUBLISHED_FIELDS})
+        # The admin goes on to log and redirect to `obj`: make it the row advisory_publish wrote.
         obj.pk = advisory.pk
         obj.refresh_from_db()
         obj._state.adding = False

@@ -327,6 +327,14 @@ class Advisory(TimeStamped):
     )
     summary = models.TextField(_("summary"), blank=True, help_text=_("Why the place has this level, in plain words."))
     summary_fr = models.TextField(_("summary (French)"), blank=True, help_text=FRENCH_HELP_TEXT)
+    justification = models.TextField(
+        _("justification"),
+        blank=True,
+        help_text=_(
+            "Why the level differs from the level the risk index suggests. Required when they are 2 or more "
+            "levels apart."
+        ),
+    )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="advisories", verbose_name=_("source")
     )

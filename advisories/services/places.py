@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Advisory, AdvisoryLevel, City, Country, Region, RiskIndicator, Source
+from ..models import Advisory, AdvisoryLevel, City, Country, Region, RiskAssessment, RiskIndicator, Source
 from ..signals import advisory_changed
 from .common import Outcome, check_region_in_country, upsert
 
@@ -85,6 +85,7 @@ def advisory_set(
     indicators: str | None = None,
     summary: str | None = None,
     summary_fr: str | None = None,
+    justification: str = "",
     source: Source | None = None,
     issued_on: dt.date,
 ) -> tuple[Advisory, Outcome]:
@@ -122,11 +123,11 @@ def advisory_set(
             if current.issued_on > issued_on:
                 return current, Outcome.SUPERSEDED
             if (current.level, current.indicators, current.summary, current.source_id, current.issued_on) == wanted:
-                if current.summary_fr == summary_fr:
+                if (current.summary_fr, current.justification) == (summary_fr, justification):
                     return current, Outcome.UNCHANGED
-                # A new or corrected translation says nothing new: it is the same advisory.
-                current.summary_fr = summary_fr
-                current.save(update_fields=["summary_fr", "updated_at"])
+                # A new translation or a better-worded justification says nothing new: it is the same advisory.
+                current.summary_fr, current.justification = summary_fr, justification
+                current.save(update_fields=["summary_fr", "justification", "updated_at"])
                 return current, Outcome.UPDATED
             current.is_current = False
             current.save(update_fields=["is_current", "updated_at"])
@@ -137,6 +138,7 @@ def advisory_set(
             indicators=indicators,
             summary=summary,
             summary_fr=summary_fr,
+            justification=justification,
             source=source,
             issued_on=issued_on,
         )
@@ -146,6 +148,73 @@ def advisory_set(
                 lambda: advisory_changed.send(sender=Advisory, advisory_id=advisory_id, previous_id=previous_id)
             )
     return advisory, Outcome.CREATED if current is None else Outcome.UPDATED
+
+
+# A published level this many levels away from the one the risk index suggests needs a justification.
+JUSTIFIED_GAP = 2
+
+
+def justification_missing(
+    *, country: Country, region: Region | None, level: int, justification: str
+) -> ValidationError | None:
+    """The refusal to give when `level` is JUSTIFIED_GAP or more away from the level the place's
+    current risk index suggests and `justification` is blank; None when it may be published."""
+    if justification.strip():
+        return None
+    assessments = RiskAssessment.objects.current()
+    assessment = (assessments.of_region(region) if region is not None else assessments.of_country(country)).first()
+    if assessment is None or abs(level - assessment.suggested_level) < JUSTIFIED_GAP:
+        return None
+    place = region.name if region is not None else country.name
+    return ValidationError(
+        _(
+            "The risk index of %(place)s is %(index)s, which suggests level %(suggested)s; level %(level)s is "
+            "%(gap)s levels away from it. Say in the justification why %(place)s should have level %(level)s."
+        )
+        % {
+            "place": place,
+            "index": assessment.index,
+            "suggested": assessment.suggested_level,
+            "level": level,
+            "gap": abs(level - assessment.suggested_level),
+        },
+        code="justification_required",
+    )
+
+
+def advisory_publish(
+    *,
+    country: Country,
+    region: Region | None = None,
+    level: int,
+    indicators: str | None = None,
+    summary: str | None = None,
+    summary_fr: str | None = None,
+    justification: str = "",
+    source: Source | None = None,
+    issued_on: dt.date,
+) -> tuple[Advisory, Outcome]:
+    """An analyst's new level for a place: advisory_set, once the level is justified.
+
+    A level JUSTIFIED_GAP or more away from the level the place's risk index suggests is refused
+    without a justification, which is kept with the advisory. (Imported levels, such as the U.S.
+    ones, are another source's judgement and go through advisory_set unchecked.)
+    """
+    justification = justification.strip()
+    refusal = justification_missing(country=country, region=region, level=level, justification=justification)
+    if refusal is not None:
+        raise refusal
+    return advisory_set(
+        country=country,
+        region=region,
+        level=level,
+        indicators=indicators,
+        summary=summary,
+        summary_fr=summary_fr,
+        justification=justification,
+        source=source,
+        issued_on=issued_on,
+    )
 
 
 def source_upsert(

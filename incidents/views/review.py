@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,8 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..access import is_analyst
 from ..models import Incident, ReviewStatus
+from ..risk.models import RiskReview
+from ..risk.reviews import risk_review_resolve, risk_reviews_open
 from ..selectors import incident_for_viewer, incidents_visible_to
 from .editing import forbidden
 
@@ -48,7 +50,28 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .order_by("created_at", "pk")
     )
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "incidents/review_queue.html", {"page": page, "incidents": page.object_list})
+    return render(
+        request,
+        "incidents/review_queue.html",
+        {"page": page, "incidents": page.object_list, "risk_reviews": list(risk_reviews_open())},
+    )
+
+
+@require_POST
+@login_required
+def risk_review_mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a risk level review done. Marking one already marked says so and changes nothing."""
+    if not is_analyst(request.user):
+        return forbidden(request, str(NOT_AN_ANALYST))
+    review = get_object_or_404(RiskReview.objects.select_related("country", "region"), pk=pk)
+    analyst: User = request.user  # type: ignore[assignment]
+    if risk_review_resolve(review=review, analyst=analyst, note=request.POST.get("note", "")):
+        messages.success(request, _("Reviewed: the risk level of %(place)s.") % {"place": review.place_name})
+    else:
+        messages.info(
+            request, _("The risk level of %(place)s was already marked reviewed.") % {"place": review.place_name}
+        )
+    return redirect("incidents:review")
 
 
 def _review_action(

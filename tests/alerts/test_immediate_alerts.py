@@ -140,6 +140,23 @@ def test_an_advisory_level_change_alerts_the_followers_of_the_country_and_its_re
     assert "Mopti: level 4, Do Not Travel" in mailoutbox[0].subject
 
 
+def test_a_region_s_first_own_level_says_which_level_applied_there_before(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    mali, mopti = Country.objects.get(code="ML"), Region.objects.get(code="ML-5")
+    subscribe(email="mopti@example.net", countries=(), regions=("ML-5",))
+    with django_capture_on_commit_callbacks(execute=True):
+        advisory_set(country=mali, level=3, indicators="CT", issued_on=dt.date(2026, 11, 1))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        advisory_set(country=mali, region=mopti, level=4, indicators="CTK", issued_on=dt.date(2026, 11, 2))
+
+    (message,) = mailoutbox
+    assert message.subject.endswith("Mopti: level 4, Do Not Travel (was 3)")
+    assert "(was Level 3: Reconsider Travel)" in message.body
+
+
 def test_a_summary_only_change_of_an_advisory_alerts_nobody(mailoutbox, django_capture_on_commit_callbacks):
     mali = Country.objects.get(code="ML")
     subscribe(email="mali@example.net")

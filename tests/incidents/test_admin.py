@@ -12,8 +12,9 @@ from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from advisories.models import Region
+from advisories.models import Region, RiskAssessment
 from incidents import services
 from incidents.api_tokens import ApiToken
 from incidents.models import (
@@ -24,6 +25,7 @@ from incidents.models import (
     MembershipChange,
     OperatorRoleChange,
     ReviewStatus,
+    RiskReview,
     SharingLevel,
     TargetType,
 )
@@ -70,7 +72,14 @@ def one_of_each(db) -> dict[type[Model], Model]:
         IncidentActor: link,
         ApiToken: services.api_token_create(user=membership.user, name="Relief desk")[0],
         AccountSettings: services.account_language_set(user=membership.user, language="fr"),
+        RiskReview: RiskReview.objects.create(
+            country=incident.country, to_level=3, index=60, assessment=_assessment(incident.country)
+        ),
     }
+
+
+def _assessment(country) -> RiskAssessment:
+    return RiskAssessment.objects.create(country=country, computed_at=timezone.now(), index=60, suggested_level=3)
 
 
 def test_every_incidents_model_is_in_the_admin_or_edited_inline():
@@ -83,8 +92,9 @@ def test_every_incidents_model_is_in_the_admin_or_edited_inline():
 def test_changelist_add_and_change_pages_open(superuser_client, one_of_each, model):
     obj = one_of_each[model]
     urls = [_url(model, "changelist"), _url(model, "change", obj.pk)]
-    # Records are never written by hand; an API token is created by its owner only, on the token page.
-    if model not in (MembershipChange, OperatorRoleChange, ApiToken):
+    # Records are never written by hand; an API token is created by its owner only, on the token page;
+    # a risk level review is raised by the recomputation.
+    if model not in (MembershipChange, OperatorRoleChange, ApiToken, RiskReview):
         urls.append(_url(model, "add"))
     for url in urls:
         assert superuser_client.get(url).status_code == 200, url

@@ -241,5 +241,6 @@ def test_the_queue_runs_the_same_queries_for_3_or_30_incidents(cast):
     many = _queue_queries(client)
 
     # Session, user, the analyst's memberships, whether they hold the platform operator's role
-    # (asked of staff only), the count, the page, actors, target types, the header's memberships.
-    assert few == many == 9
+    # (asked of staff only), the count, the page, actors, target types, the places whose risk level
+    # is to review, the header's memberships.
+    assert few == many == 10
