@@ -46,6 +46,7 @@ from .models import (
     TargetType,
 )
 from .signals import incident_published, incident_submitted
+from .tasks import schedule_risk_recompute
 
 # Anywhere on Earth it is at most 14 hours ahead of UTC: a date later than that is in the future.
 MAX_UTC_OFFSET = dt.timedelta(hours=14)
@@ -306,12 +307,16 @@ def incident_update(*, incident: Incident, editor: User, data: IncidentFields) -
     data = replace(data, actors=list(data.actors), target_types=list(data.target_types))
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        before = (locked.country_id, locked.sharing_level)
         if locked.status == ReviewStatus.PUBLISHED:
             _record_correction(locked, editor=editor, data=data)
         _apply(locked, data)
         locked.save()
         locked.actors.set(list(data.actors))
         locked.target_types.set(list(data.target_types))
+        if locked.status == ReviewStatus.PUBLISHED:
+            # A correction moves the index of the country it left and of the one it is in now.
+            _risk_changed_on_commit(before, (locked.country_id, locked.sharing_level))
     incident.refresh_from_db()
     return incident
 
@@ -381,7 +386,15 @@ def incident_publish(*, incident: Incident, analyst: User) -> Incident:
     )
     incident_id = incident.pk
     transaction.on_commit(lambda: incident_published.send(sender=Incident, incident_id=incident_id))
+    _risk_changed_on_commit((incident.country_id, incident.sharing_level))
     return incident
+
+
+def _risk_changed_on_commit(*places: tuple[int, str]) -> None:
+    """Recompute, once the transaction commits, the risk index of the countries of these
+    (country id, sharing level) pairs: only public incidents move it (incidents/risk/)."""
+    for country_id in sorted({country_id for country_id, level in places if level == SharingLevel.CLEAR}):
+        transaction.on_commit(lambda country_id=country_id: schedule_risk_recompute(country_id))  # type: ignore[misc]
 
 
 def incident_retract(*, incident: Incident, analyst: User, reason: str) -> Incident:
@@ -396,7 +409,7 @@ def incident_retract(*, incident: Incident, analyst: User, reason: str) -> Incid
                 % {"length": f"{len(reason):,}", "max": f"{RETRACTION_REASON_MAX_LENGTH:,}"}
             }
         )
-    return _transition(
+    incident = _transition(
         incident=incident,
         analyst=analyst,
         allowed_from=[ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED, ReviewStatus.PUBLISHED],
@@ -408,6 +421,9 @@ def incident_retract(*, incident: Incident, analyst: User, reason: str) -> Incid
         },
         refusal=_("This incident is already retracted."),
     )
+    # Whether or not it had been published: a recomputation that changes nothing writes nothing.
+    _risk_changed_on_commit((incident.country_id, incident.sharing_level))
+    return incident
 
 
 def api_token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
