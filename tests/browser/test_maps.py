@@ -147,18 +147,23 @@ def test_without_javascript_the_inline_svg_shows_the_same_regions_and_incidents(
     page.context.close()
 
 
-def test_a_regions_popup_gives_its_risk_index_and_its_colour_stays_the_published_level(
-    mali_with_incidents, live_server, browser: Browser
-):
+@pytest.fixture
+def segou_assessed(mali_with_incidents):
+    """Ségou: no advisory of its own and no incident drawn (a click lands on the region itself),
+    with a risk index."""
     import datetime as dt
 
     from advisories.models import Region, RiskAssessment
 
-    # Ségou: no advisory of its own and no incident drawn, so a click lands on the region itself.
     segou = Region.objects.get(code="ML-4")
     RiskAssessment.objects.create(
         country=segou.country, region=segou, computed_at=dt.datetime.now(dt.UTC), index=47, suggested_level=2
     )
+
+
+def test_a_regions_popup_gives_its_risk_index_and_its_colour_stays_the_published_level(
+    segou_assessed, live_server, browser: Browser
+):
     page, problems = open_map(
         browser, live_server.url + PREVIEW_PATH.format(code="ml"), javascript=True, viewport=DESKTOP
     )
