@@ -23,7 +23,9 @@ Then, median of --rounds rounds each (default 3), after one warm-up:
 and prints each as a ratio to the ceiling (the goal: at most 2x for the recomputation), the number
 of queries the computation ran, and, unless --no-explain, EXPLAIN ANALYZE of its aggregate queries.
 
-Options: --incidents N (default 1000000), --rounds N (default 3), --no-explain.
+Options: --incidents N (default 1000000), --rounds N (default 3), --no-explain, --no-jit (the
+session without PostgreSQL's JIT compilation, which the planner's high estimate of the grouped
+query switches on).
 """
 
 from __future__ import annotations
@@ -201,6 +203,9 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument(
+        "--no-jit", action="store_true", help="SET jit = off for the session: what the compiling of plans costs"
+    )
     args = parser.parse_args()
 
     import django
@@ -221,6 +226,9 @@ def main() -> None:
     from incidents.risk.compute import country_risk
     from incidents.risk.services import risk_recompute
 
+    if args.no_jit:
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
     mali = Country.objects.get(code="ML")
     now = timezone.now()
     total = Incident.objects.count()
