@@ -170,13 +170,11 @@ def _level() -> serializers.ChoiceField:
 BREAKDOWN_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": True,
-    "description": str(
-        _(
-            "Where the index comes from: incidents in the last window_days days, by threat category; known "
-            "killed, injured and abducted, and how many incidents did not give each count (*_unknown); incidents "
-            "that targeted aid workers, foreigners or staff like the members'; the index one window earlier and "
-            "the change; the place names with most incidents; the weighted components; the weights' version."
-        )
+    "description": _(
+        "Where the index comes from: incidents in the last window_days days, by threat category; known "
+        "killed, injured and abducted, and how many incidents did not give each count (*_unknown); incidents "
+        "that targeted aid workers, foreigners or staff like the members'; the index one window earlier and "
+        "the change; the place names with most incidents; the weighted components; the weights' version."
     ),
     "properties": {
         "version": {"type": "integer"},
