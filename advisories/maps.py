@@ -8,6 +8,9 @@ place. There is no tile server: the polygons are the map.
   applies to it (its own, else the country's); a country with no region outlines is drawn as
   its Natural Earth outline (advisories/boundaries/world_countries_ne_110m.geojson).
 - A region's map draws the region in its level's colour among its neighbours, greyed.
+- Regions are coloured by the level analysts PUBLISHED; the risk index computed from the
+  published incidents (RiskAssessment) and the level it suggests are told beside it, in the
+  region's title and in its GeoJSON properties, never in its colour.
 - The world map draws Natural Earth's countries in the colour of their country-wide level.
 
 The projection is equirectangular, x shrunk by the cosine of the frame's mean latitude: places
@@ -32,6 +35,7 @@ from typing import Any, Final, cast
 
 import numpy as np
 import shapely
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
@@ -39,7 +43,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import make_valid
 
 from .geo import WORLD_OUTLINES
-from .models import AdvisoryLevel, Country, Region, RegionBoundary
+from .models import AdvisoryLevel, Country, Region, RegionBoundary, RiskAssessment
 
 # The colours of static/css/vigil.css (--level-1 .. --level-4); grey where no level is published.
 LEVEL_COLOURS: Final = {1: "#1f4e79", 2: "#f2c230", 3: "#e07400", 4: "#a3150f"}
@@ -71,6 +75,15 @@ def level_label(level: int | None) -> str:
     if not level:
         return _("No advisory level published")
     return _("Level %(number)s: %(label)s") % {"number": level, "label": AdvisoryLevel(level).label}
+
+
+def risk_label(index: int | None, suggested_level: int | None) -> str:
+    """The risk index in words, with the level it suggests; empty when none is computed."""
+    if index is None:
+        return ""
+    if suggested_level is None:
+        return _("Risk index %(index)s of 100") % {"index": index}
+    return _("Risk index %(index)s of 100, suggesting level %(level)s") % {"index": index, "level": suggested_level}
 
 
 @dataclass(frozen=True)
@@ -227,15 +240,25 @@ class MapArea:
     # False for the neighbours around a region, drawn grey for orientation.
     focus: bool = True
     region_id: int | None = None
+    # The region's current risk index (0..100) and the level it suggests; None until computed.
+    risk_index: int | None = None
+    suggested_level: int | None = None
 
     @property
     def colour(self) -> str:
+        # The published level, never the suggestion: analysts decide what a place's colour says.
         return level_colour(self.level) if self.focus else NO_LEVEL_COLOUR
+
+    @property
+    def risk_label(self) -> str:
+        return risk_label(self.risk_index, self.suggested_level) if self.focus else ""
 
     @property
     def title(self) -> str:
         if not self.focus:
             return self.name
+        if self.risk_label:
+            return f"{self.name} ({level_label(self.level)}; {self.risk_label})"
         return f"{self.name} ({level_label(self.level)})"
 
 
@@ -269,6 +292,11 @@ class PlaceMap:
     @property
     def width(self) -> int:
         return self.frame.width
+
+    @property
+    def shows_risk(self) -> bool:
+        """Whether a place drawn in focus has a risk index, which the legend then explains."""
+        return any(area.risk_index is not None for area in self.areas if area.focus)
 
     @property
     def height(self) -> int:
@@ -325,10 +353,27 @@ def _geojson_geometries(country_id: int, stamps: tuple[tuple[int, dt.datetime], 
 
 
 def _region_rows(country: Country) -> list[dict[str, Any]]:
-    """The country's regions with the level that applies to each. One query."""
-    regions = Region.objects.filter(country=country).with_current_level().only("id", "code", "name")
+    """The country's regions with the level that applies to each, and their current risk index
+    and suggested level. One query."""
+    risk = RiskAssessment.objects.current().filter(region=OuterRef("pk"))
+    regions = (
+        Region.objects.filter(country=country)
+        .with_current_level()
+        .annotate(
+            risk_index=Subquery(risk.values("index")[:1]),
+            risk_suggested_level=Subquery(risk.values("suggested_level")[:1]),
+        )
+        .only("id", "code", "name")
+    )
     return [
-        {"id": region.pk, "code": region.code, "name": region.name, "current_level": cast(Any, region).current_level}
+        {
+            "id": region.pk,
+            "code": region.code,
+            "name": region.name,
+            "current_level": cast(Any, region).current_level,
+            "risk_index": cast(Any, region).risk_index,
+            "suggested_level": cast(Any, region).risk_suggested_level,
+        }
         for region in regions.order_by("name")
     ]
 
@@ -400,7 +445,15 @@ def _region_area(row: dict[str, Any], path: str, *, focus: bool = True) -> MapAr
     code = row["code"]
     url = reverse("advisories:region", kwargs={"country_code": code.split("-")[0].lower(), "region_code": code.lower()})
     return MapArea(
-        code=code, name=row["name"], url=url, level=row["current_level"], path=path, focus=focus, region_id=row["id"]
+        code=code,
+        name=row["name"],
+        url=url,
+        level=row["current_level"],
+        path=path,
+        focus=focus,
+        region_id=row["id"],
+        risk_index=row["risk_index"],
+        suggested_level=row["suggested_level"],
     )
 
 
@@ -484,20 +537,22 @@ def world_map() -> PlaceMap:
 
 
 def _feature(area: MapArea, geometry: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "geometry": geometry,
-        "properties": {
-            "code": area.code,
-            "name": area.name,
-            "url": area.url,
-            "level": area.level if area.focus else None,
-            "label": area.title,
-            "level_label": level_label(area.level) if area.focus else "",
-            "colour": area.colour,
-            "focus": area.focus,
-        },
+    properties: dict[str, Any] = {
+        "code": area.code,
+        "name": area.name,
+        "url": area.url,
+        "level": area.level if area.focus else None,
+        "label": area.title,
+        "level_label": level_label(area.level) if area.focus else "",
+        "colour": area.colour,
+        "focus": area.focus,
     }
+    if area.region_id is not None:
+        # Regions only: the world map's countries would carry three nulls each for nothing.
+        properties["risk_index"] = area.risk_index if area.focus else None
+        properties["suggested_level"] = area.suggested_level if area.focus else None
+        properties["risk_label"] = area.risk_label
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
 def areas_geojson(place_map: PlaceMap) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from .models import (
     CrimeProfile,
     Region,
     ReportSection,
+    RiskAssessment,
     RiskIndicator,
     SecurityReport,
     SecurityReportRevision,
@@ -566,13 +567,46 @@ def latest_changes(limit: int = 6) -> list[AdvisoryChange]:
 
 
 def countries_with_levels() -> QuerySet[Country]:
-    """Countries with their current country-wide advisory annotated (nulls when none)."""
-    return Country.objects.with_current_level()
+    """Countries with their current country-wide advisory annotated (nulls when none), and their
+    current risk assessment as `current_risks` (a list of at most one row): one query more per list."""
+    return Country.objects.with_current_level().prefetch_related(current_risk_prefetch(regions=False))
 
 
 def regions_with_levels() -> QuerySet[Region]:
-    """Regions with the advisory that applies to each annotated, and `level_from` saying whose it is."""
-    return Region.objects.with_current_level().select_related("country")
+    """Regions with the advisory that applies to each annotated, `level_from` saying whose it is,
+    and their current risk assessment as `current_risks` (a list of at most one row)."""
+    return (
+        Region.objects.with_current_level()
+        .select_related("country")
+        .prefetch_related(current_risk_prefetch(regions=True))
+    )
+
+
+def current_risk_prefetch(*, regions: bool) -> Prefetch:
+    """The current risk assessment of each place, as `current_risks`: a region's own, or a
+    country's country-wide one (not its regions'). The index is computed from public incidents
+    only, so it may be shown to anyone."""
+    rows = RiskAssessment.objects.current()
+    if not regions:
+        rows = rows.filter(region__isnull=True)
+    return Prefetch("risk_assessments", queryset=rows, to_attr="current_risks")
+
+
+def current_risk_of(place: Country | Region) -> RiskAssessment | None:
+    """The place's current risk assessment: from `current_risks` when it was prefetched."""
+    prefetched = getattr(place, "current_risks", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    if isinstance(place, Region):
+        return RiskAssessment.objects.current().of_region(place).first()
+    return RiskAssessment.objects.current().of_country(place).first()
+
+
+def risk_history(place: Country | Region) -> QuerySet[RiskAssessment]:
+    """Every assessment of the place, newest first: a region's, or a country's country-wide ones."""
+    rows = RiskAssessment.objects.all()
+    rows = rows.of_region(place) if isinstance(place, Region) else rows.of_country(place)
+    return rows.order_by("-computed_at", "-id")
 
 
 def published_revisions() -> QuerySet[SecurityReportRevision]:

@@ -343,6 +343,9 @@ SPECTACULAR_SETTINGS = {
         # Two fields called `status`: an incident's review and a delivery's.
         "ReviewStatusEnum": "incidents.models.ReviewStatus",
         "DeliveryStatusEnum": "alerts.models.DeliveryStatus",
+        # An advisory level, published (`level`, `published_level`) or suggested by the risk index: the
+        # name the schema gave it before the risk index had one too.
+        "LevelEnum": "advisories.models.AdvisoryLevel",
     },
 }
 

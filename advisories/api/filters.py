@@ -16,13 +16,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from config.api.filters import StrictBooleanFilter
+from config.api.filters import StrictBooleanFilter, UTCDateTimeFilter
 
 from ..models import (
     AdvisoryLevel,
     ContactPoint,
     Country,
     Region,
+    RiskAssessment,
     RiskIndicator,
     SecurityReport,
     ThreatCategory,
@@ -221,4 +222,24 @@ class ContactPointFilter(django_filters.FilterSet):
 
     class Meta:
         model = ContactPoint
+        fields: list[str] = []
+
+
+class RiskHistoryFilter(django_filters.FilterSet):
+    since = UTCDateTimeFilter(
+        field_name="computed_at",
+        lookup_expr="gte",
+        help_text=_("Assessments computed at or after this ISO 8601 date or date and time, e.g. 2026-11-01T00:00:00Z."),
+        # The same words as the alerts endpoints' date filters (no percent sign: django-filter formats
+        # every message with its parameters).
+        error_messages={
+            "invalid": _(
+                "Write an ISO 8601 date and time, e.g. 2026-11-23T07:00:00Z (URL-encode the + of an offset such "
+                "as +01:00)."
+            )
+        },
+    )
+
+    class Meta:
+        model = RiskAssessment
         fields: list[str] = []

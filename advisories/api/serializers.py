@@ -22,6 +22,7 @@ from ..models import (
     Country,
     Region,
     ReportSection,
+    RiskAssessment,
     RiskIndicator,
     SecurityReport,
     SecurityReportRevision,
@@ -30,6 +31,7 @@ from ..models import (
     ThreatLevel,
     ThreatRating,
 )
+from ..selectors import current_risk_of
 
 # Which advisory gives a region its level: its own, or its country's when it has none.
 LEVEL_FROM_CHOICES = [("region", _("The region's own advisory")), ("country", _("The country's advisory"))]
@@ -160,6 +162,113 @@ def _level() -> serializers.ChoiceField:
     )
 
 
+# Risk index ------------------------------------------------------------------------------------
+
+# What the schema says of a breakdown (advisories/models/risk.py documents it in full). Every count
+# is over the place's published TLP:CLEAR incidents; a count that a source did not give is counted
+# in *_unknown, never as zero.
+BREAKDOWN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": _(
+        "Where the index comes from: incidents in the last window_days days, by threat category; known "
+        "killed, injured and abducted, and how many incidents did not give each count (*_unknown); incidents "
+        "that targeted aid workers, foreigners or staff like the members'; the index one window earlier and "
+        "the change; the place names with most incidents; the weighted components; the weights' version."
+    ),
+    "properties": {
+        "version": {"type": "integer"},
+        "window_days": {"type": "integer"},
+        "incidents": {"type": "integer"},
+        "by_category": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "killed": {"type": "integer"},
+        "injured": {"type": "integer"},
+        "abducted": {"type": "integer"},
+        "killed_unknown": {"type": "integer"},
+        "injured_unknown": {"type": "integer"},
+        "abducted_unknown": {"type": "integer"},
+        "targeted": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "previous_index": {"type": ["integer", "null"]},
+        "change": {"type": ["integer", "null"]},
+        "top_places": {"type": "array", "items": {"type": "array"}},
+        "components": {"type": "object", "additionalProperties": {"type": "number"}},
+        "weights_version": {"type": "integer"},
+    },
+}
+
+
+@extend_schema_field(BREAKDOWN_SCHEMA)
+class BreakdownField(serializers.JSONField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+
+class RiskBriefSerializer(serializers.ModelSerializer[RiskAssessment]):
+    """A place's risk index, without its breakdown: what a place nested in another shows."""
+
+    index = serializers.IntegerField(
+        read_only=True,
+        min_value=0,
+        max_value=100,
+        help_text=_("0 to 100, computed from the place's published TLP:CLEAR incidents, the recent weighing more."),
+    )
+    suggested_level = serializers.ChoiceField(
+        choices=AdvisoryLevel.choices,
+        read_only=True,
+        help_text=_("The advisory level the index suggests, 1 to 4; analysts decide the published level."),
+    )
+    published_level = serializers.ChoiceField(
+        choices=AdvisoryLevel.choices,
+        read_only=True,
+        allow_null=True,
+        help_text=_("The level analysts had published for the place when the index was computed; null if none."),
+    )
+
+    class Meta:
+        model = RiskAssessment
+        fields = ["index", "suggested_level", "published_level", "computed_at"]
+        read_only_fields = fields
+
+
+class RiskSerializer(RiskBriefSerializer):
+    """A place's risk index with the numbers it comes from."""
+
+    breakdown = BreakdownField()
+
+    class Meta(RiskBriefSerializer.Meta):
+        fields = [*RiskBriefSerializer.Meta.fields, "breakdown"]
+        read_only_fields = fields
+
+
+class _CurrentRisk:
+    """The place's current assessment (prefetched by the views as `current_risks`), or None."""
+
+    def get_attribute(self, instance: Any) -> RiskAssessment | None:
+        return current_risk_of(instance)
+
+
+class CurrentRiskSerializer(_CurrentRisk, RiskSerializer):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            read_only=True,
+            allow_null=True,
+            help_text=_(
+                "The place's current risk index, suggested level and breakdown; null until it is first computed."
+            ),
+            **kwargs,
+        )
+
+
+class CurrentRiskBriefSerializer(_CurrentRisk, RiskBriefSerializer):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            read_only=True,
+            allow_null=True,
+            help_text=_("The region's current risk index and suggested level; null until it is first computed."),
+            **kwargs,
+        )
+
+
 # Countries and regions -----------------------------------------------------------------------
 
 
@@ -170,10 +279,11 @@ class CountrySerializer(serializers.ModelSerializer[Country]):
     level_label = LevelLabelField(source="current_level")
     indicators = IndicatorsField(source="current_indicators")
     issued_on = serializers.DateField(source="current_issued_on", read_only=True, allow_null=True)
+    risk = CurrentRiskSerializer()
 
     class Meta:
         model = Country
-        fields = ["code", "name", "level", "level_label", "indicators", "issued_on"]
+        fields = ["code", "name", "level", "level_label", "indicators", "issued_on", "risk"]
         read_only_fields = fields
 
 
@@ -192,9 +302,11 @@ class RegionLevelSerializer(serializers.ModelSerializer[Region]):
         ),
     )
 
+    risk: serializers.BaseSerializer[Any] = CurrentRiskBriefSerializer()
+
     class Meta:
         model = Region
-        fields = ["code", "name", "level", "level_label", "level_from"]
+        fields = ["code", "name", "level", "level_label", "level_from", "risk"]
         read_only_fields = fields
 
 
@@ -217,9 +329,21 @@ class RegionSerializer(RegionLevelSerializer):
     country = CountryBriefSerializer(read_only=True)
     indicators = IndicatorsField(source="current_indicators")
     issued_on = serializers.DateField(source="current_issued_on", read_only=True, allow_null=True)
+    risk = CurrentRiskSerializer()
 
     class Meta(RegionLevelSerializer.Meta):
-        fields = ["code", "name", "kind", "country", "level", "level_label", "level_from", "indicators", "issued_on"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "country",
+            "level",
+            "level_label",
+            "level_from",
+            "indicators",
+            "issued_on",
+            "risk",
+        ]
         read_only_fields = fields
 
 

@@ -23,7 +23,9 @@ from django.db.models import (
 )
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound
@@ -48,11 +50,13 @@ from ..selectors import (
     published_revisions,
     regions_with_levels,
     reports_with_current_revision,
+    risk_history,
 )
 from .filters import (
     ContactPointFilter,
     CountryFilter,
     RegionFilter,
+    RiskHistoryFilter,
     SecurityReportFilter,
     ThreatCategoryFilter,
     ThreatRatingFilter,
@@ -64,6 +68,7 @@ from .serializers import (
     RegionDetailSerializer,
     RegionSerializer,
     RevisionSerializer,
+    RiskSerializer,
     SecurityReportDetailSerializer,
     SecurityReportSerializer,
     ThreatCategorySerializer,
@@ -100,6 +105,43 @@ class RevisionPagination(CursorPagination):
     ordering = "-number"
 
 
+class RiskHistoryPagination(CursorPagination):
+    # Newest first; the id breaks ties between assessments computed at the same moment.
+    ordering = ("-computed_at", "-id")  # type: ignore[assignment]
+
+
+RISK_HISTORY_TEXT = _(
+    "Every computation of the place's risk index that changed something (its index, suggested level or "
+    "published level) or began a new day, newest first, each with its breakdown. The index is computed from "
+    "published TLP:CLEAR incidents only."
+)
+
+
+class RiskHistoryMixin:
+    """/<place>/risk/: the place's risk assessments, newest first, filtered by `since`."""
+
+    def place_for_history(self) -> Country | Region:
+        raise NotImplementedError
+
+    def risk_response(self, request: Request) -> Response:
+        rows = RiskHistoryFilter(request.query_params, queryset=risk_history(self.place_for_history()))
+        if not rows.is_valid():
+            raise translate_validation(rows.errors)
+        paginator = RiskHistoryPagination()
+        page = paginator.paginate_queryset(rows.qs, request, view=self)
+        return paginator.get_paginated_response(RiskSerializer(page, many=True).data)
+
+
+def _risk_history_schema(summary: StrOrPromise) -> Any:
+    # The filter is applied by the action, not by the view's backends (they filter places).
+    since = OpenApiParameter(
+        "since", OpenApiTypes.DATETIME, description=str(RiskHistoryFilter.base_filters["since"].extra["help_text"])
+    )
+    return extend_schema(
+        summary=summary, description=RISK_HISTORY_TEXT, responses=RiskSerializer(many=True), parameters=[since]
+    )
+
+
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[_M]):
     # Public data, and no write handlers: a write is a 405 for everyone rather than a 401
     # telling an anonymous client to sign in for something it could not do signed in either.
@@ -130,8 +172,12 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[_M]):
         return int(value)
 
     def get_object(self) -> _M:
+        return self.find_in(self.get_queryset())
+
+    def find_in(self, queryset: QuerySet[Any]) -> Any:
+        """The object the URL names in the queryset, or a 404 that says which one is missing."""
         key = self.lookup_value(self.kwargs[self.lookup_field])
-        found = self.get_queryset().filter(**{self.lookup_field: key}).first()
+        found = queryset.filter(**{self.lookup_field: key}).first()
         if found is None:
             raise NotFound(self.not_found % {"key": key})
         return found
@@ -162,7 +208,7 @@ class ByCodeViewSet(ReadOnlyViewSet[_M]):
         "and each region's level: its own advisory's, or the country's when it has none."
     ),
 )
-class CountryViewSet(ByCodeViewSet[Country]):
+class CountryViewSet(RiskHistoryMixin, ByCodeViewSet[Country]):
     queryset = countries_with_levels()
     serializer_class = CountrySerializer
     detail_serializer_class = CountryDetailSerializer
@@ -180,6 +226,15 @@ class CountryViewSet(ByCodeViewSet[Country]):
         country.region_levels = list(regions)  # type: ignore[attr-defined]
         return country
 
+    def place_for_history(self) -> Country:
+        found: Country = self.find_in(Country.objects.all())
+        return found
+
+    @_risk_history_schema(_("A country's risk index history"))
+    @action(detail=True, url_path="risk", filter_backends=[], pagination_class=RiskHistoryPagination)
+    def risk(self, request: Request, code: str) -> Response:
+        return self.risk_response(request)
+
 
 @_documented(
     many=_("Regions"),
@@ -190,7 +245,7 @@ class CountryViewSet(ByCodeViewSet[Country]):
     one=_("One region"),
     one_text=_("By ISO 3166-2 code in either case (ml-bko or ML-BKO). Adds the advisory's summary and source."),
 )
-class RegionViewSet(ByCodeViewSet[Region]):
+class RegionViewSet(RiskHistoryMixin, ByCodeViewSet[Region]):
     queryset = regions_with_levels()
     serializer_class = RegionSerializer
     detail_serializer_class = RegionDetailSerializer
@@ -205,6 +260,15 @@ class RegionViewSet(ByCodeViewSet[Region]):
             Advisory.objects.applying_to(region, region.country_id).select_related("source").first()
         )
         return region
+
+    def place_for_history(self) -> Region:
+        found: Region = self.find_in(Region.objects.all())
+        return found
+
+    @_risk_history_schema(_("A region's risk index history"))
+    @action(detail=True, url_path="risk", filter_backends=[], pagination_class=RiskHistoryPagination)
+    def risk(self, request: Request, code: str) -> Response:
+        return self.risk_response(request)
 
 
 # Threats ---------------------------------------------------------------------------------------

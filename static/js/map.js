@@ -30,6 +30,13 @@
       level.textContent = properties.level_label;
       box.appendChild(level);
     }
+    if (properties.risk_label) {
+      // The index computed from the published incidents; the colour stays the published level.
+      var risk = document.createElement("div");
+      risk.className = "map-risk";
+      risk.textContent = properties.risk_label;
+      box.appendChild(risk);
+    }
     return box;
   }
 

@@ -122,8 +122,10 @@ def managers_of_a(status: int, others: int) -> Expect:
 TABLE: dict[tuple[str, str], tuple[Expect, Callable[[str], dict[str, Any]] | None]] = {
     ("GET", "/api/v1/countries/"): (everyone(200), None),
     ("GET", "/api/v1/countries/{code}/"): (everyone(200), None),
+    ("GET", "/api/v1/countries/{code}/risk/"): (everyone(200), None),
     ("GET", "/api/v1/regions/"): (everyone(200), None),
     ("GET", "/api/v1/regions/{code}/"): (everyone(200), None),
+    ("GET", "/api/v1/regions/{code}/risk/"): (everyone(200), None),
     ("GET", "/api/v1/threat-categories/"): (everyone(200), None),
     ("GET", "/api/v1/threat-categories/{slug}/"): (everyone(200), None),
     ("GET", "/api/v1/threat-ratings/"): (everyone(200), None),

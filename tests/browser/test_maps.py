@@ -145,3 +145,35 @@ def test_without_javascript_the_inline_svg_shows_the_same_regions_and_incidents(
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + "/countries/ml/regions/ml-5/")
     page.context.close()
+
+
+@pytest.fixture
+def segou_assessed(mali_with_incidents):
+    """Ségou: no advisory of its own and no incident drawn (a click lands on the region itself),
+    with a risk index."""
+    import datetime as dt
+
+    from advisories.models import Region, RiskAssessment
+
+    segou = Region.objects.get(code="ML-4")
+    RiskAssessment.objects.create(
+        country=segou.country, region=segou, computed_at=dt.datetime.now(dt.UTC), index=47, suggested_level=2
+    )
+
+
+def test_a_regions_popup_gives_its_risk_index_and_its_colour_stays_the_published_level(
+    segou_assessed, live_server, browser: Browser
+):
+    page, problems = open_map(
+        browser, live_server.url + PREVIEW_PATH.format(code="ml"), javascript=True, viewport=DESKTOP
+    )
+
+    canvas = page.locator(".place-map-canvas")
+    region = canvas.locator("path.map-area-ML-4")
+    expect(region).to_have_attribute("fill", GREY)
+    region.click()
+    expect(canvas.locator(".leaflet-popup-content .map-risk")).to_have_text("Risk index 47 of 100, suggesting level 2")
+    # Without JavaScript, the legend says what the index is.
+    expect(page.locator(".map-risk-note")).to_contain_text("risk index, 0 to 100")
+    assert problems == []
+    page.context.close()

@@ -38,6 +38,7 @@ def test_a_country_row_has_its_current_country_wide_advisory(mali_advisories):
             {"letter": "K", "name": "Kidnapping or hostage taking"},
         ],
         "issued_on": "2024-11-29",
+        "risk": None,
     }
 
 
@@ -51,6 +52,7 @@ def test_a_country_without_an_advisory_has_nulls_and_no_indicators(mali_advisori
         "level_label": None,
         "indicators": [],
         "issued_on": None,
+        "risk": None,
     }
 
 
@@ -73,6 +75,7 @@ def test_a_country_detail_adds_the_summary_the_source_and_each_regions_level(mal
         "level": 3,
         "level_label": "Reconsider Travel",
         "level_from": "region",
+        "risk": None,
     }
     assert regions["ML-7"] == {
         "code": "ML-7",
@@ -80,6 +83,7 @@ def test_a_country_detail_adds_the_summary_the_source_and_each_regions_level(mal
         "level": 4,
         "level_label": "Do Not Travel",
         "level_from": "country",
+        "risk": None,
     }
     assert [row["name"] for row in body["regions"]] == sorted(row["name"] for row in body["regions"])
 
@@ -158,6 +162,7 @@ def test_a_region_row_has_the_advisory_that_applies_to_it(mali_advisories):
         "level_from": "region",
         "indicators": [{"letter": "C", "name": "Crime"}],
         "issued_on": "2025-02-01",
+        "risk": None,
     }
     gao = rows["ML-7"]
     assert (gao["level"], gao["level_from"], gao["issued_on"]) == (4, "country", "2024-11-29")

@@ -5,11 +5,14 @@ list or a detail runs the same number of queries however much it holds."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from advisories.models import (
     Advisory,
     AdvisoryLevel,
+    Region,
+    RiskAssessment,
     ThreatCategory,
 )
 from tests.api.clients import api_key_for
@@ -167,14 +170,18 @@ def _advise(count: int) -> None:
         SecurityReportRevisionFactory.create(report=report, number=1)
         SecurityReportRevisionFactory.create(report=report, number=2, published_at=None)
         ContactPointFactory.create(country=country, region=own)
+        for region in (None, own, inheriting):
+            RiskAssessment.objects.create(
+                country=country, region=region, computed_at=timezone.now(), index=40, suggested_level=2
+            )
 
 
 @pytest.mark.parametrize(
     ("path", "params", "queries"),
     [
-        # The page, with every advisory annotated on it.
-        ("/countries/", {"has_advisory": "true"}, 1),
-        ("/regions/", {"min_level": 1}, 1),
+        # The page, with every advisory annotated on it; the places' current risk assessments.
+        ("/countries/", {"has_advisory": "true"}, 2),
+        ("/regions/", {"min_level": 1}, 2),
         ("/threat-ratings/", {}, 1),
         ("/security-reports/", {}, 1),
         ("/contact-points/", {"kind": "police"}, 1),
@@ -202,9 +209,13 @@ def test_a_detail_costs_the_same_number_of_queries_whatever_it_holds(db, django_
     for _ in range(8):
         region = RegionFactory.create(country=many)
         AdvisoryFactory.create(country=many, region=region)
-    # The country, its advisory and source, its regions with their levels.
+    for region in Region.objects.filter(country=many):
+        RiskAssessment.objects.create(
+            country=many, region=region, computed_at=timezone.now(), index=60, suggested_level=3
+        )
+    # The country and its risk, its advisory and source, its regions with their levels and risks.
     for country in (few, many):
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(5):
             get(f"/countries/{country.code}/")
 
     small, large = SecurityReportFactory.create(), SecurityReportFactory.create()
