@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("advisories", "0009_risk_assessment"),
-        ("incidents", "0014_risk_schedule"),
+        ("incidents", "0015_risk_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
