@@ -460,3 +460,16 @@ def test_a_deleted_nightly_recomputation_comes_back_when_ensured_and_an_edited_o
     PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK).update(name="Risk at 03:00", enabled=False)
     assert risk_schedule_ensure() is False
     assert PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK).count() == 1
+
+
+def test_an_incident_that_changes_only_the_explanation_updates_the_current_row_without_a_new_one(mali, mopti):
+    incident(mopti, severity=5, killed=0, injured=0, abducted=0)
+    risk_recompute(country=mali, now=NOW)
+    # A place name changes the words of the explanation, not the index.
+    Incident.objects.filter(region=mopti).update(place_name="Konna")
+    rows = risk_recompute(country=mali, now=NOW + dt.timedelta(minutes=1))
+
+    assert RiskAssessment.objects.of_region(mopti).count() == 1
+    current = next(row for row in rows if row.region_id == mopti.pk)
+    assert current.breakdown["top_places"] == [["Konna", 1]]
+    assert RiskAssessment.objects.current().of_region(mopti).get().breakdown["top_places"] == [["Konna", 1]]
