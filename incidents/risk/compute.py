@@ -5,11 +5,15 @@ aggregate rows whatever the number of incidents:
 
 1. the regions of the country;
 2. the kinds of the active organisations (whose staff weigh more when targeted);
-3. the incidents grouped by region, day, severity, threat category and the three target flags,
-   with the sums and unknown counts of killed, injured and abducted. Everything in a group has the
-   same points per severity, the same factor and the same recency, so the formula, which is linear
-   in the counts, is applied to the group's sums; decay is applied here, per day;
-4. the place names of the window with their counts, for the explanation's "most of it on ...".
+3. the incidents grouped by region: each incident's points, target factor and recency are
+   computed in SQL and summed per region, today and one window earlier, with the window's counts.
+   Every sum is additive, so the country's own figures are the sums of its regions' rows (and of
+   the row of its incidents without a region). The targets are one subquery per incident giving
+   which of the three kinds of targets it named (a bit each; a join would count an incident once
+   per target), and the rows are grouped by it too, so that the target factor (the largest that
+   applies) is applied here to each group;
+4. the window's incidents by region and threat category;
+5. the place names of the window with their counts, for the explanation's "most of it on ...".
 
 Only the incidents everyone may see count (`access.visibility_filter(ANONYMOUS)`: published
 TLP:CLEAR), so that no index reveals an incident its reader may not see. A retracted incident is
@@ -20,12 +24,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Power
 
 from advisories.models import Country, Region
 
@@ -48,49 +68,28 @@ class PlaceRisk:
     breakdown: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class _Group:
-    """One aggregate row: incidents of one place, day, severity, category and target flags."""
-
-    region_id: int | None
-    occurred_on: dt.date
-    severity: int
-    category: str
-    aid_workers: bool
-    foreigners: bool
-    members_kind: bool
-    incidents: int
-    sums: dict[str, int]  # known counts of killed, injured, abducted
-    unknown: dict[str, int]  # incidents whose count is not known
-
-    def factor(self, weights: RiskWeights) -> float:
-        """The largest target factor that applies, 1 when none does."""
-        factors = [1.0]
-        if self.aid_workers:
-            factors.append(weights.aid_worker_factor)
-        if self.foreigners:
-            factors.append(weights.foreigner_factor)
-        if self.members_kind:
-            factors.append(weights.members_kind_factor)
-        return max(factors)
-
-    def severity_points(self, weights: RiskWeights) -> float:
-        return weights.severity_points[self.severity] * self.incidents
-
-    def casualty_points(self, weights: RiskWeights) -> float:
-        known = (
-            weights.killed * self.sums["killed"]
-            + weights.injured * self.sums["injured"]
-            + weights.abducted * self.sums["abducted"]
-        )
-        return known + weights.unknown_count * sum(self.unknown.values())
-
-
 @dataclass
-class _Place:
-    region_id: int | None
-    groups: list[_Group] = field(default_factory=list)
+class _Sums:
+    """The additive figures of a place: weighted sums now and a window earlier, window counts."""
+
+    severity: float = 0.0
+    casualties: float = 0.0
+    targets: float = 0.0
+    previous: float = 0.0
+    previous_incidents: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)
     places: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: _Sums) -> None:
+        self.severity += other.severity
+        self.casualties += other.casualties
+        self.targets += other.targets
+        self.previous += other.previous
+        self.previous_incidents += other.previous_incidents
+        self.counts.update(other.counts)
+        self.by_category.update(other.by_category)
+        self.places.update(other.places)
 
 
 def country_risk(
@@ -103,29 +102,34 @@ def country_risk(
     """
     today = now.astimezone(dt.UTC).date()
     window_start = today - dt.timedelta(days=weights.window_days - 1)
+    previous_on = today - dt.timedelta(days=weights.window_days)
     # The previous index (one window earlier) reaches back a horizon from its own date.
-    earliest = today - dt.timedelta(days=weights.horizon_days + weights.window_days)
+    earliest = previous_on - dt.timedelta(days=weights.horizon_days)
     incidents = Incident.objects.filter(visibility_filter(viewer), country=country, occurred_on__gte=earliest)
 
     region_ids = list(Region.objects.filter(country=country).order_by("name", "pk").values_list("pk", flat=True))
-    members_targets = _members_kind_targets(weights)
-    groups = list(_groups(incidents, weights=weights, members_targets=members_targets))
-    names = _place_names(incidents, since=window_start)
+    targets = {
+        "aid_workers": weights.aid_worker_targets,
+        "foreigners": weights.foreigner_targets,
+        "members_kind": _members_kind_targets(weights),
+    }
+    sums: dict[int | None, _Sums] = defaultdict(_Sums)
+    for region_id, figures in _region_sums(
+        incidents, targets=targets, today=today, previous_on=previous_on, window_start=window_start, weights=weights
+    ):
+        sums[region_id].add(figures)
+    window = incidents.filter(occurred_on__gte=window_start).order_by()
+    for row in window.values("region_id", "incident_type__category__slug").annotate(count=Count("pk")):
+        sums[row["region_id"]].by_category[row["incident_type__category__slug"]] += row["count"]
+    for row in window.exclude(place_name="").values("region_id", "place_name").annotate(count=Count("pk")):
+        if row["place_name"].strip():
+            sums[row["region_id"]].places[row["place_name"].strip()] += row["count"]
 
-    whole = _Place(region_id=None)
-    by_region: dict[int | None, _Place] = {region_id: _Place(region_id=region_id) for region_id in region_ids}
-    for group in groups:
-        whole.groups.append(group)
-        if group.region_id is not None and group.region_id in by_region:
-            by_region[group.region_id].groups.append(group)
-    for region_id, name, count in names:
-        whole.places[name] += count
-        if region_id is not None and region_id in by_region:
-            by_region[region_id].places[name] += count
-
-    return [
-        _place_risk(country.pk, place, today=today, weights=weights)
-        for place in [whole, *(by_region[region_id] for region_id in region_ids)]
+    whole = _Sums()
+    for figures in list(sums.values()):
+        whole.add(figures)
+    return [_place_risk(country.pk, None, whole, weights=weights)] + [
+        _place_risk(country.pk, region_id, sums.get(region_id) or _Sums(), weights=weights) for region_id in region_ids
     ]
 
 
@@ -149,118 +153,162 @@ def _members_kind_targets(weights: RiskWeights) -> frozenset[str]:
     return frozenset(slug for kind in kinds for slug in weights.members_kind_targets.get(kind, ()))
 
 
-def _targeted(slugs: Iterable[str]) -> Exists | Value:
-    slugs = sorted(slugs)
-    if not slugs:
-        return Value(False, output_field=BooleanField())
-    # An EXISTS per incident rather than a join, which would count an incident once per target.
+def _target_mask(targets: dict[str, frozenset[str]]) -> Coalesce:
+    """Per incident, which kinds of targets it named: bit i set for the i-th kind of TARGETED."""
     through = Incident.target_types.through
-    return Exists(through.objects.filter(incident_id=OuterRef("pk"), targettype__slug__in=slugs))
+    mask: Any = Value(0)
+    for bit, name in enumerate(TARGETED):
+        slugs = sorted(targets[name])
+        if slugs:
+            named = Max(Case(When(targettype__slug__in=slugs, then=Value(1)), default=Value(0)))
+            mask = mask + named * Value(1 << bit)
+    per_incident = (
+        through.objects.filter(incident_id=OuterRef("pk")).order_by().values("incident_id").annotate(mask=mask)
+    )
+    # The stubs' plugin does not see the annotation of a queryset built from the through model.
+    mask_only = per_incident.values("mask")  # type: ignore[misc]
+    return Coalesce(Subquery(mask_only[:1]), Value(0), output_field=IntegerField())
 
 
-def _groups(
-    incidents: QuerySet[Incident], *, weights: RiskWeights, members_targets: frozenset[str]
-) -> Iterable[_Group]:
+def _factor(mask: int, weights: RiskWeights) -> float:
+    """The largest target factor that applies, 1 when none does."""
+    factors = [1.0]
+    for bit, factor in enumerate((weights.aid_worker_factor, weights.foreigner_factor, weights.members_kind_factor)):
+        if mask & (1 << bit):
+            factors.append(factor)
+    return max(factors)
+
+
+class _DaysBetween(Func):
+    """Whole days from the column's date to `day` (positive when the column is earlier)."""
+
+    output_field = FloatField()
+
+    def __init__(self, day: dt.date, column: str) -> None:
+        super().__init__(Value(day.isoformat()), F(column))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        (day, day_params), (column, column_params) = (compiler.compile(e) for e in self.source_expressions)
+        return f"CAST((CAST({day} AS date) - {column}) AS double precision)", (*day_params, *column_params)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        (day, day_params), (column, column_params) = (compiler.compile(e) for e in self.source_expressions)
+        return f"(julianday({day}) - julianday({column}))", (*day_params, *column_params)
+
+
+def _recency(day: dt.date, weights: RiskWeights) -> Case:
+    """recency() in SQL, at `day`: 1 for an incident of that day or later, 0 past the horizon."""
+    age = _DaysBetween(day, "occurred_on")
+    return Case(
+        When(occurred_on__gte=day, then=Value(1.0)),
+        When(occurred_on__lt=day - dt.timedelta(days=weights.horizon_days), then=Value(0.0)),
+        default=Power(Value(0.5), age / Value(float(weights.half_life_days))),
+        output_field=FloatField(),
+    )
+
+
+def _points(weights: RiskWeights) -> tuple[Case, Any]:
+    """An incident's severity points, and its casualty points (unknown counts included)."""
+    severity = Case(
+        *(When(severity=level, then=Value(float(points))) for level, points in weights.severity_points.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    casualties: Any = Value(0.0)
+    for name, weight in (("killed", weights.killed), ("injured", weights.injured), ("abducted", weights.abducted)):
+        casualties = casualties + Case(
+            When(**{f"{name}__isnull": True}, then=Value(float(weights.unknown_count))),
+            default=Cast(F(name), FloatField()) * Value(float(weight)),
+            output_field=FloatField(),
+        )
+    return severity, casualties
+
+
+def _region_sums(
+    incidents: QuerySet[Incident],
+    *,
+    targets: dict[str, frozenset[str]],
+    today: dt.date,
+    previous_on: dt.date,
+    window_start: dt.date,
+    weights: RiskWeights,
+) -> Iterable[tuple[int | None, _Sums]]:
+    in_window = Q(occurred_on__gte=window_start)
+    then = Q(occurred_on__lte=previous_on, occurred_on__gte=previous_on - dt.timedelta(days=weights.horizon_days))
+    aggregates: dict[str, Any] = {
+        "severity_now": Sum(F("severity_points") * F("recency_now")),
+        "casualties_now": Sum(F("casualty_points") * F("recency_now")),
+        "previous": Sum((F("severity_points") + F("casualty_points")) * F("recency_then"), filter=then),
+        "previous_incidents": Count("pk", filter=then),
+        "incidents": Count("pk", filter=in_window),
+    }
+    for name in CASUALTIES:
+        aggregates[f"{name}_sum"] = Sum(name, filter=in_window)
+        aggregates[f"{name}_unknown"] = Count("pk", filter=in_window & Q(**{f"{name}__isnull": True}))
+    severity, casualties = _points(weights)
     rows = (
         incidents.annotate(
-            aid_workers=_targeted(weights.aid_worker_targets),
-            foreigners=_targeted(weights.foreigner_targets),
-            members_kind=_targeted(members_targets),
+            severity_points=severity,
+            casualty_points=casualties,
+            targets=_target_mask(targets),
+            recency_now=_recency(today, weights),
+            recency_then=_recency(previous_on, weights),
         )
         .order_by()  # the model's ordering would add its columns to GROUP BY
-        .values(
-            "region_id",
-            "occurred_on",
-            "severity",
-            "incident_type__category__slug",
-            "aid_workers",
-            "foreigners",
-            "members_kind",
-        )
-        .annotate(
-            incidents=Count("pk"),
-            **{f"{name}_sum": Sum(name) for name in CASUALTIES},
-            **{f"{name}_unknown": Count("pk", filter=Q(**{f"{name}__isnull": True})) for name in CASUALTIES},
-        )
+        .values("region_id", "targets")
+        .annotate(**aggregates)
     )
     for row in rows:
-        yield _Group(
-            region_id=row["region_id"],
-            occurred_on=row["occurred_on"],
-            severity=row["severity"],
-            category=row["incident_type__category__slug"],
-            aid_workers=bool(row["aid_workers"]),
-            foreigners=bool(row["foreigners"]),
-            members_kind=bool(row["members_kind"]),
-            incidents=row["incidents"],
-            sums={name: int(row[f"{name}_sum"] or 0) for name in CASUALTIES},
-            unknown={name: int(row[f"{name}_unknown"]) for name in CASUALTIES},
+        counts: Counter[str] = Counter({"incidents": row["incidents"]})
+        for name in CASUALTIES:
+            counts[name] = int(row[f"{name}_sum"] or 0)
+            counts[f"{name}_unknown"] = row[f"{name}_unknown"]
+        for bit, name in enumerate(TARGETED):
+            if row["targets"] & (1 << bit):
+                counts[f"targeted_{name}"] = row["incidents"]
+        factor = _factor(row["targets"], weights)
+        severity_sum, casualties_sum = float(row["severity_now"] or 0), float(row["casualties_now"] or 0)
+        yield (
+            row["region_id"],
+            _Sums(
+                severity=severity_sum,
+                casualties=casualties_sum,
+                targets=(factor - 1) * (severity_sum + casualties_sum),
+                previous=factor * float(row["previous"] or 0),
+                previous_incidents=row["previous_incidents"],
+                counts=counts,
+            ),
         )
-
-
-def _place_names(incidents: QuerySet[Incident], *, since: dt.date) -> list[tuple[int | None, str, int]]:
-    rows = (
-        incidents.filter(occurred_on__gte=since)
-        .exclude(place_name="")
-        .order_by()
-        .values("region_id", "place_name")
-        .annotate(count=Count("pk"))
-    )
-    return [(row["region_id"], row["place_name"].strip(), row["count"]) for row in rows if row["place_name"].strip()]
 
 
 # The arithmetic ---------------------------------------------------------------------------
 
 
-def _weighted(groups: Iterable[_Group], *, on: dt.date, weights: RiskWeights) -> tuple[float, dict[str, float]]:
-    """The weighted sum at date `on` of the groups, and its components (severity, casualties, and
-    what the target factors add to them). A group dated after `on` counts as of `on`: the caller
-    passes only those that had happened by then (today: a place ahead of UTC may be a day ahead)."""
-    components = {"severity": 0.0, "casualties": 0.0, "targets": 0.0}
-    for group in groups:
-        decay = recency((on - group.occurred_on).days, weights)
-        if not decay:
-            continue
-        severity = group.severity_points(weights) * decay
-        casualties = group.casualty_points(weights) * decay
-        components["severity"] += severity
-        components["casualties"] += casualties
-        components["targets"] += (group.factor(weights) - 1) * (severity + casualties)
-    return sum(components.values()), components
-
-
-def _place_risk(country_id: int, place: _Place, *, today: dt.date, weights: RiskWeights) -> PlaceRisk:
-    weighted_sum, components = _weighted(place.groups, on=today, weights=weights)
-    index = index_of(weighted_sum, weights)
-
-    previous_on = today - dt.timedelta(days=weights.window_days)
-    earlier = [g for g in place.groups if g.occurred_on <= previous_on]
-    previous_index: int | None = None
-    if any(recency((previous_on - g.occurred_on).days, weights) for g in earlier):
-        previous_index = index_of(_weighted(earlier, on=previous_on, weights=weights)[0], weights)
-
-    window_start = today - dt.timedelta(days=weights.window_days - 1)
-    window = [g for g in place.groups if g.occurred_on >= window_start]
-    by_category: Counter[str] = Counter()
-    for group in window:
-        by_category[group.category] += group.incidents
+def _place_risk(country_id: int, region_id: int | None, sums: _Sums, *, weights: RiskWeights) -> PlaceRisk:
+    index = index_of(sums.severity + sums.casualties + sums.targets, weights)
+    previous_index = index_of(sums.previous, weights) if sums.previous_incidents else None
+    counts = sums.counts
     breakdown: dict[str, Any] = {
         "version": BREAKDOWN_VERSION,
         "window_days": weights.window_days,
-        "incidents": sum(g.incidents for g in window),
-        "by_category": dict(sorted(by_category.items())),
-        **{name: sum(g.sums[name] for g in window) for name in CASUALTIES},
-        **{f"{name}_unknown": sum(g.unknown[name] for g in window) for name in CASUALTIES},
-        "targeted": {flag: sum(g.incidents for g in window if getattr(g, flag)) for flag in TARGETED},
+        "incidents": counts["incidents"],
+        "by_category": dict(sorted(sums.by_category.items())),
+        **{name: counts[name] for name in CASUALTIES},
+        **{f"{name}_unknown": counts[f"{name}_unknown"] for name in CASUALTIES},
+        "targeted": {name: counts[f"targeted_{name}"] for name in TARGETED},
         "previous_index": previous_index,
         "change": None if previous_index is None else index - previous_index,
-        "top_places": [[name, count] for name, count in _top(place.places)],
-        "components": {name: round(value, 1) for name, value in components.items()},
+        "top_places": [[name, count] for name, count in _top(sums.places)],
+        "components": {
+            "severity": round(sums.severity, 1),
+            "casualties": round(sums.casualties, 1),
+            "targets": round(sums.targets, 1),
+        },
         "weights_version": weights.version,
     }
     return PlaceRisk(
         country_id=country_id,
-        region_id=place.region_id,
+        region_id=region_id,
         index=index,
         suggested_level=weights.suggested_level(index),
         breakdown=breakdown,

@@ -211,8 +211,8 @@ def test_top_places_are_the_three_place_names_with_most_incidents_in_the_window(
 def test_the_computation_makes_the_same_few_queries_for_1_or_30_incidents(mali, mopti, gao, django_assert_num_queries):
     OrganisationFactory.create(kind=Organisation.Kind.INGO)
     incident(mopti, targets=("ngo-staff",), place_name="Konna")
-    # Regions, organisations' kinds, the incidents' aggregate, the place names.
-    with django_assert_num_queries(4):
+    # Regions, organisations' kinds, the incidents' sums by region, by category, by place name.
+    with django_assert_num_queries(5):
         country_risk(mali, now=NOW)
     for number in range(29):
         incident(
@@ -223,7 +223,7 @@ def test_the_computation_makes_the_same_few_queries_for_1_or_30_incidents(mali, 
             place_name=f"Village {number % 4}",
             targets=("foreigners", "ngo-staff") if number % 3 else (),
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         country_risk(mali, now=NOW)
 
 
@@ -460,3 +460,16 @@ def test_a_deleted_nightly_recomputation_comes_back_when_ensured_and_an_edited_o
     PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK).update(name="Risk at 03:00", enabled=False)
     assert risk_schedule_ensure() is False
     assert PeriodicTask.objects.filter(task=tasks.RECOMPUTE_ALL_TASK).count() == 1
+
+
+def test_an_incident_that_changes_only_the_explanation_updates_the_current_row_without_a_new_one(mali, mopti):
+    incident(mopti, severity=5, killed=0, injured=0, abducted=0)
+    risk_recompute(country=mali, now=NOW)
+    # A place name changes the words of the explanation, not the index.
+    Incident.objects.filter(region=mopti).update(place_name="Konna")
+    rows = risk_recompute(country=mali, now=NOW + dt.timedelta(minutes=1))
+
+    assert RiskAssessment.objects.of_region(mopti).count() == 1
+    current = next(row for row in rows if row.region_id == mopti.pk)
+    assert current.breakdown["top_places"] == [["Konna", 1]]
+    assert RiskAssessment.objects.current().of_region(mopti).get().breakdown["top_places"] == [["Konna", 1]]
