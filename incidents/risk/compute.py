@@ -32,20 +32,18 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
     IntegerField,
-    Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Power
+from django.db.models.functions import Cast, Power
 
 from advisories.models import Country, Region
 
@@ -153,21 +151,19 @@ def _members_kind_targets(weights: RiskWeights) -> frozenset[str]:
     return frozenset(slug for kind in kinds for slug in weights.members_kind_targets.get(kind, ()))
 
 
-def _target_mask(targets: dict[str, frozenset[str]]) -> Coalesce:
-    """Per incident, which kinds of targets it named: bit i set for the i-th kind of TARGETED."""
+def _target_mask(targets: dict[str, frozenset[str]]) -> Any:
+    """Per incident, which kinds of targets it named: bit i set for the i-th kind of TARGETED.
+
+    Each kind is an uncorrelated `id IN (incidents that named such a target)`, which PostgreSQL
+    answers from one hash built once per query (a "hashed SubPlan"), not by a lookup per incident."""
     through = Incident.target_types.through
     mask: Any = Value(0)
     for bit, name in enumerate(TARGETED):
         slugs = sorted(targets[name])
         if slugs:
-            named = Max(Case(When(targettype__slug__in=slugs, then=Value(1)), default=Value(0)))
-            mask = mask + named * Value(1 << bit)
-    per_incident = (
-        through.objects.filter(incident_id=OuterRef("pk")).order_by().values("incident_id").annotate(mask=mask)
-    )
-    # The stubs' plugin does not see the annotation of a queryset built from the through model.
-    mask_only = per_incident.values("mask")  # type: ignore[misc]
-    return Coalesce(Subquery(mask_only[:1]), Value(0), output_field=IntegerField())
+            named = through.objects.filter(targettype__slug__in=slugs).values("incident_id")
+            mask = mask + Case(When(pk__in=named, then=Value(1 << bit)), default=Value(0))
+    return ExpressionWrapper(mask, output_field=IntegerField())
 
 
 def _factor(mask: int, weights: RiskWeights) -> float:
