@@ -23,7 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from advisories.demo.accounts import demo_account_ensure
 from advisories.demo.loader import DemoContext, DemoDataError, LoadReport
-from advisories.models import Region, Source
+from advisories.models import Country, Region, Source
 from advisories.services import Outcome
 from advisories.services.common import apply, save_changes
 from incidents.memberships import membership_save
@@ -38,6 +38,7 @@ from incidents.models import (
     ReviewStatus,
     TargetType,
 )
+from incidents.risk.services import risk_recompute
 from incidents.services import SCALAR_FIELDS, IncidentFields, incident_clean
 
 from . import actors, organisations, seed_incidents
@@ -53,6 +54,13 @@ ORGANISATION_INCIDENTS = "organisation_incidents"
 
 
 def load(context: DemoContext) -> None:
+    _load_incidents(context)
+    # The risk index of each country with incidents, as of today, from what was just loaded.
+    for country in Country.objects.filter(pk__in=Incident.objects.values("country_id")):
+        risk_recompute(country=country)
+
+
+def _load_incidents(context: DemoContext) -> None:
     report = context.report
     report.declare(ACTORS, gettext_lazy("Actors"))
     report.declare(INCIDENTS, gettext_lazy("Incidents of the seed documents"))

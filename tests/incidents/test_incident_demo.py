@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 
 from advisories.demo import registry
 from advisories.demo import sources as demo_sources
-from advisories.models import Advisory, Source
+from advisories.models import Advisory, RiskAssessment, Source
 from incidents.demo import actors, loader, organisations, seed_incidents
 from incidents.models import (
     Actor,
@@ -366,3 +366,21 @@ def test_the_prose_list_covers_every_text_field_of_the_data():
 @pytest.mark.shared_data
 def test_no_incident_demo_text_repeats_twelve_words_of_a_seed_document():
     assert copied_seed_runs(_prose(), run=12) == []
+
+
+def test_the_demo_computes_the_risk_index_of_mali_and_its_regions_from_the_seed_incidents(mali):
+    # A week after the last seed incident (17 Sep 2024): the 90-day window holds those of the summer.
+    today = dt.date(2024, 9, 24)
+    with time_machine.travel(dt.datetime(2024, 9, 24, 12, tzinfo=dt.UTC), tick=False):
+        load()
+    current = RiskAssessment.objects.current()
+    assert current.of_country(mali).count() == 1
+    assert {row.region_id for row in current.filter(region__isnull=False)} == set(
+        mali.regions.values_list("pk", flat=True)
+    )
+    in_window = [
+        key for key, (date, *_rest) in SEED_INCIDENTS.items() if today - dt.timedelta(days=89) <= date <= today
+    ]
+    country = current.of_country(mali).get()
+    assert in_window and country.breakdown["incidents"] == len(in_window)
+    assert country.index > 0
