@@ -36,8 +36,10 @@ from .models import (
     SecurityReport,
     SecurityReportRevision,
     Source,
+    ThreatCategory,
     ThreatRating,
 )
+from .risk_explained import RiskChart, RiskExplanation, chart, explain
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -188,6 +190,7 @@ class RegionRow:
     region: Region
     advisory: Advisory | None
     country_advisory: Advisory | None = None
+    risk: RiskAssessment | None = None  # the region's current risk index, None until computed
 
     @property
     def own_reason(self) -> str:
@@ -220,6 +223,52 @@ class RegionRow:
     def level_label(self) -> str:
         advisory = self.advisory or self.country_advisory
         return advisory.get_level_display() if advisory else ""
+
+
+# How far back the risk history on the pages reaches.
+RISK_HISTORY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class PlaceRisk:
+    """A place's current risk index explained, and its history over the last RISK_HISTORY_DAYS."""
+
+    explanation: RiskExplanation | None  # None: not computed yet
+    history: list[RiskAssessment]  # oldest first
+    chart: RiskChart | None
+
+    @property
+    def history_newest_first(self) -> list[RiskAssessment]:
+        return self.history[::-1]
+
+
+def _place_risk(rows: list[RiskAssessment], category_names: dict[str, str]) -> PlaceRisk:
+    """From one place's assessments (oldest first, its current one among them)."""
+    current = next((row for row in reversed(rows) if row.is_current), None)
+    return PlaceRisk(
+        explanation=explain(current, category_names) if current else None,
+        history=rows,
+        chart=chart(rows, now=timezone.now()),
+    )
+
+
+def _risk_rows(places: Q) -> list[RiskAssessment]:
+    """The current assessments of `places`, and their history over the last RISK_HISTORY_DAYS, oldest first."""
+    since = timezone.now() - dt.timedelta(days=RISK_HISTORY_DAYS)
+    return list(
+        RiskAssessment.objects.filter(places & (Q(is_current=True) | Q(computed_at__gte=since))).order_by(
+            "computed_at", "id"
+        )
+    )
+
+
+def _category_names(*assessments: RiskAssessment | None) -> dict[str, str]:
+    """The names, in the reader's language, of the threat categories the assessments count:
+    one query, none when they count no incident."""
+    slugs = {slug for row in assessments if row for slug in (row.breakdown or {}).get("by_category") or {}}
+    if not slugs:
+        return {}
+    return {category.slug: str(category) for category in ThreatCategory.objects.filter(slug__in=slugs)}
 
 
 @dataclass(frozen=True)
@@ -305,10 +354,15 @@ class CountryPage:
     contacts: list[ContactPoint]
     crime_profiles: list[CrimeProfileView]
     sources: list[Source] = field(default_factory=list)
+    risk: PlaceRisk | None = None
 
     @property
     def lead(self) -> Localized:
         return _lead_of(self.advisory)
+
+    @property
+    def regions_with_risk(self) -> bool:
+        return any(row.risk for row in self.regions)
 
     @property
     def emergency_contacts(self) -> list[ContactPoint]:
@@ -346,6 +400,7 @@ class RegionPage:
     sources: list[Source] = field(default_factory=list)
     # The country's own contacts (region left empty) as well as the region's: whom to call from here.
     reachable_contacts: list[ContactPoint] = field(default_factory=list)
+    risk: PlaceRisk | None = None
 
     @property
     def lead(self) -> Localized:
@@ -453,10 +508,18 @@ def country_page(code: str) -> CountryPage | None:
     if country is None:
         return None
     advisories = _current_advisories(country)
+    risk_rows = _risk_rows(Q(country=country))
+    region_risks = {row.region_id: row for row in risk_rows if row.region_id is not None and row.is_current}
     regions = [
-        RegionRow(region=region, advisory=advisories.get(region.pk), country_advisory=advisories.get(None))
+        RegionRow(
+            region=region,
+            advisory=advisories.get(region.pk),
+            country_advisory=advisories.get(None),
+            risk=region_risks.get(region.pk),
+        )
         for region in Region.objects.filter(country=country).order_by("name")
     ]
+    country_rows = [row for row in risk_rows if row.region_id is None]
     ratings = list(_ratings().filter(country=country))
     revisions = _published_revisions(country)
     contacts = list(
@@ -473,6 +536,8 @@ def country_page(code: str) -> CountryPage | None:
         contacts=contacts,
         crime_profiles=crime_profiles,
     )
+    current = next((row for row in country_rows if row.is_current), None)
+    page.risk = _place_risk(country_rows, _category_names(current))
     page.sources = _distinct_sources(
         *(advisory.source for advisory in advisories.values()),
         *(rating.source for rating in ratings),
@@ -515,6 +580,8 @@ def region_page(country_code: str, region_code: str) -> RegionPage | None:
         rating_groups=_group_ratings(ratings),
         contacts=contacts,
     )
+    risk_rows = _risk_rows(Q(region=region))
+    page.risk = _place_risk(risk_rows, _category_names(*(row for row in risk_rows if row.is_current)))
     page.sources = _distinct_sources(
         *(a.source for a in advisories.values()),
         *(rating.source for rating in ratings),

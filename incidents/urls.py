@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import account, editing, lists, maps, review
+from .views import account, editing, lists, maps, review, risk
 
 app_name = "incidents"
 
@@ -34,6 +34,7 @@ urlpatterns = [
         maps.region_map_data,
         name="region-map-data",
     ),
+    path("risk/how/", risk.risk_how, name="risk-how"),
     path("cap/feed.atom", feeds.alert_feed, name="cap-feed"),
     path("countries/<str:country_code>/cap.atom", feeds.country_alert_feed, name="country-cap-feed"),
     path("cap/advisories/<int:pk>.xml", feeds.advisory_cap, name="cap-advisory"),

@@ -128,6 +128,33 @@ class ReportSectionFactory(factory.django.DjangoModelFactory[models.ReportSectio
     body = "Robberies on the roads out of the capital are common at night."
 
 
+class RiskAssessmentFactory(factory.django.DjangoModelFactory[models.RiskAssessment]):
+    """One computation of a place's risk index; each one made later than the one before, so the
+    current one made last is the newest. `by_category`: threat categories it counts one incident of."""
+
+    class Meta:
+        model = models.RiskAssessment
+        exclude = ("by_category",)
+
+    class Params:
+        by_category: list[models.ThreatCategory] = []
+
+    country = factory.SubFactory(CountryFactory)
+    computed_at = factory.Sequence(
+        lambda n: dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=300) + dt.timedelta(hours=n)
+    )
+    index = 30
+    suggested_level = factory.LazyAttribute(lambda o: 1 + min(o.index // 25, 3))
+    breakdown = factory.LazyAttribute(
+        lambda o: {
+            "version": 1,
+            "window_days": 90,
+            "incidents": len(o.by_category),
+            "by_category": {category.slug: 1 for category in o.by_category},
+        }
+    )
+
+
 # Incidents and the organisations that log them ---------------------------------------------
 
 

@@ -35,6 +35,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .places import AdvisoryLevel, Country, Region
 
+# The index's upper bounds (exclusive) of levels 1, 2 and 3; level 4 above the last. The risk
+# weights (incidents.risk.weights) suggest levels by them, and the pages draw them as bands.
+RISK_LEVEL_BOUNDS: tuple[int, int, int] = (25, 50, 75)
+
 
 class RiskAssessmentQuerySet(models.QuerySet["RiskAssessment"]):
     def current(self) -> RiskAssessmentQuerySet:

@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from advisories.models.risk import RISK_LEVEL_BOUNDS
+
 
 @dataclass(frozen=True)
 class RiskWeights:
@@ -62,7 +64,7 @@ class RiskWeights:
     scale: float = 60.0
     window_days: int = 90
     # Upper bounds (exclusive) of the index for levels 1, 2 and 3; 4 above the last.
-    level_bounds: tuple[int, int, int] = (25, 50, 75)
+    level_bounds: tuple[int, int, int] = RISK_LEVEL_BOUNDS
 
     def suggested_level(self, index: int) -> int:
         for level, bound in enumerate(self.level_bounds, start=1):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 from advisories.models import (
     RISK_INDICATOR_EXPLANATIONS,
@@ -26,6 +27,7 @@ from tests.factories import (
     CountryFactory,
     RegionFactory,
     ReportSectionFactory,
+    RiskAssessmentFactory,
     SecurityReportRevisionFactory,
     SourceFactory,
     ThreatCategoryFactory,
@@ -128,14 +130,24 @@ def build_country(size: int) -> Country:
             ThreatRatingFactory(country=country, city=city, category=category)
         ContactPointFactory(country=country, region=region)
         ReportSectionFactory(revision=revision, position=n + 1, source=SourceFactory())
+        RiskAssessmentFactory(country=country, region=region, index=10 + n % 80, is_current=False)
+        RiskAssessmentFactory(country=country, region=region, index=20 + n % 80, by_category=categories)
+        RiskAssessmentFactory(country=country, index=n % 100, is_current=False)
+    RiskAssessmentFactory(country=country, index=55, by_category=categories)
     return country
 
 
 # Each includes one query for the page's recent public incidents (incidents' recent_incidents tag)
 # and one for the map's outlines (these made-up regions have none, so no map is drawn; a drawn
-# map's queries are counted in test_maps.py).
-COUNTRY_PAGE_QUERIES = 11
-REGION_PAGE_QUERIES = 6
+# map's queries are counted in test_maps.py); one for the risk index and its history (the country
+# page's gives its regions' current indexes too), and one more for the names of the threat
+# categories the current index counts, when it counts any.
+COUNTRY_PAGE_QUERIES = 13
+REGION_PAGE_QUERIES = 7
+
+
+def history_rows(response) -> list:
+    return lxml_html.fromstring(response.content).xpath("//section[@id='risk']//details//tbody/tr")
 
 
 def test_country_page_runs_the_same_queries_for_3_or_30_regions(client, django_assert_num_queries):
@@ -144,11 +156,14 @@ def test_country_page_runs_the_same_queries_for_3_or_30_regions(client, django_a
     with django_assert_num_queries(COUNTRY_PAGE_QUERIES):
         small_text = text_of(client.get(small.get_absolute_url()))
     with django_assert_num_queries(COUNTRY_PAGE_QUERIES):
-        large_text = text_of(client.get(large.get_absolute_url()))
+        large_response = client.get(large.get_absolute_url())
+    large_text = text_of(large_response)
 
     # The pages really show what was built, so the counts measure full pages.
     assert small_text.count("Checked on") == 3 and large_text.count("Checked on") == 30
     assert large_text.count("Robberies on the roads") == 30
+    assert large_text.count("suggesting level") == 30
+    assert "55 of 100" in large_text and len(history_rows(large_response)) == 31
 
 
 def test_region_page_runs_the_same_queries_for_few_or_many_ratings_and_contacts(client, django_assert_num_queries):
@@ -163,8 +178,12 @@ def test_region_page_runs_the_same_queries_for_few_or_many_ratings_and_contacts(
         ThreatRatingFactory(country=region.country, region=region, category=category)
         ThreatRatingFactory(country=region.country, city=city, category=category)
         ContactPointFactory(country=region.country, region=region)
+        RiskAssessmentFactory(country=region.country, region=region, is_current=False)
+    RiskAssessmentFactory(country=region.country, region=region, index=64, by_category=[category])
     with CaptureQueriesContext(connection) as queries:
-        text = text_of(client.get(region.get_absolute_url()))
-    assert len(queries) == REGION_PAGE_QUERIES
+        response = client.get(region.get_absolute_url())
+    text = text_of(response)
+    assert len(queries) == REGION_PAGE_QUERIES + 1  # the names of the categories its index counts
+    assert "64 of 100" in text and len(history_rows(response)) == 11
     assert text.count("Checked on") == 10
     assert text.count("HIGH") == 20

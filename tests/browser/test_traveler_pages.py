@@ -23,6 +23,8 @@ PAGES = [
     ("home", "/", None),
     ("country-ml", "/countries/ml/", None),
     ("region-ml-bamako", "/countries/ml/regions/ml-bko/", None),
+    ("region-ml-mopti", "/countries/ml/regions/ml-5/", None),
+    ("risk-how", "/risk/how/", None),
     ("incidents-ml", "/countries/ml/incidents/", None),
     ("incident-form", "/incidents/new/", "kora_officer"),
     ("subscribe", "/alerts/subscribe/", None),
