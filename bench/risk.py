@@ -184,7 +184,13 @@ def _what(sql: str) -> str:
         return "a small lookup"
     if "place_name" in sql:
         return "place names of the window"
-    return "incidents grouped by region, day, severity..."
+    if "threatcategory" in sql:
+        return "the window's incidents by threat category"
+    if sql.startswith('SELECT "incidents_incident"."region_id" AS "region_id", COUNT(DISTINCT'):
+        return "the window's incidents by kind of target"
+    if "incidents_incident_target_types" in sql:
+        return "by region and day, of those naming targets weighing more"
+    return "incidents by region and day"
 
 
 def median_ms(run: Callable[[], Any], rounds: int) -> float:

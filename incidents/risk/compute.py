@@ -5,15 +5,17 @@ aggregate rows whatever the number of incidents:
 
 1. the regions of the country;
 2. the kinds of the active organisations (whose staff weigh more when targeted);
-3. the incidents grouped by region: each incident's points, target factor and recency are
-   computed in SQL and summed per region, today and one window earlier, with the window's counts.
-   Every sum is additive, so the country's own figures are the sums of its regions' rows (and of
-   the row of its incidents without a region). The targets are one subquery per incident giving
-   which of the three kinds of targets it named (a bit each; a join would count an incident once
-   per target), and the rows are grouped by it too, so that the target factor (the largest that
-   applies) is applied here to each group;
-4. the window's incidents by region and threat category;
-5. the place names of the window with their counts, for the explanation's "most of it on ...".
+3. the incidents' counts and sums by region and day (`_by_region_and_day`): recency depends on
+   the day only, so the weighing is done in Python on these rows (a few thousand at most, for any
+   number of incidents), today and one window earlier, with the window's counts. Every sum is
+   additive, so the country's own figures are the sums of its regions' rows (and of the row of its
+   incidents without a region);
+4. the same rows for the incidents that named a target weighing more, once per distinct target
+   factor (`_factor_steps`: the largest factor that applies, written as a sum of steps; two
+   queries with the default weights), each a semi-join that PostgreSQL runs in parallel;
+5. the window's incidents by region that named each kind of target, for the explanation;
+6. the window's incidents by region and threat category;
+7. the place names of the window with their counts, for the explanation's "most of it on ...".
 
 Only the incidents everyone may see count (`access.visibility_filter(ANONYMOUS)`: published
 TLP:CLEAR), so that no index reveals an incident its reader may not see. A retracted incident is
@@ -25,25 +27,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
-    ExpressionWrapper,
     F,
     FloatField,
-    Func,
-    IntegerField,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Power
 
 from advisories.models import Country, Region
 
@@ -89,6 +87,46 @@ class _Sums:
         self.by_category.update(other.by_category)
         self.places.update(other.places)
 
+    def add_day(self, row: tuple[Any, ...], days: _Days, recencies: _Recencies, weights: RiskWeights) -> None:
+        """Add one row of _by_region_and_day over all the incidents."""
+        day, count = _day(row[1]), row[_INCIDENTS]
+        severity, casualties = _points(row, weights)
+        now, then = recencies.now(day), recencies.then(day)
+        self.severity += severity * now
+        self.casualties += casualties * now
+        self.previous += (severity + casualties) * then
+        if day <= days.previous_on:
+            self.previous_incidents += count
+        if day >= days.window_start:
+            self.counts["incidents"] += count
+            for name in CASUALTIES:
+                self.counts[name] += int(row[_CASUALTY_SUMS[name]] or 0)
+                self.counts[f"{name}_unknown"] += count - row[_CASUALTY_KNOWN[name]]
+
+    def add_targeted_day(
+        self, row: tuple[Any, ...], recencies: _Recencies, weights: RiskWeights, *, extra: float
+    ) -> None:
+        """Add one row of _by_region_and_day over the incidents that named targets weighing `extra`
+        more (a step of _factor_steps)."""
+        day = _day(row[1])
+        points = sum(_points(row, weights))
+        self.targets += extra * points * recencies.now(day)
+        self.previous += extra * points * recencies.then(day)
+
+
+def _day(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _points(row: tuple[Any, ...], weights: RiskWeights) -> tuple[float, float]:
+    """The severity points and the casualty points (unknown counts included) of a row's incidents."""
+    count = row[_INCIDENTS]
+    casualties = 0.0
+    for name, weight in zip(CASUALTIES, (weights.killed, weights.injured, weights.abducted), strict=True):
+        casualties += weight * float(row[_CASUALTY_SUMS[name]] or 0)
+        casualties += weights.unknown_count * (count - row[_CASUALTY_KNOWN[name]])
+    return float(row[_SEVERITY] or 0), casualties
+
 
 def country_risk(
     country: Country, *, now: dt.datetime, weights: RiskWeights = WEIGHTS, viewer: Viewer = ANONYMOUS
@@ -98,12 +136,8 @@ def country_risk(
     `viewer` is who the index is for: the public by default. Another viewer's index counts what
     that viewer may see, and must only be shown to them.
     """
-    today = now.astimezone(dt.UTC).date()
-    window_start = today - dt.timedelta(days=weights.window_days - 1)
-    previous_on = today - dt.timedelta(days=weights.window_days)
-    # The previous index (one window earlier) reaches back a horizon from its own date.
-    earliest = previous_on - dt.timedelta(days=weights.horizon_days)
-    incidents = Incident.objects.filter(visibility_filter(viewer), country=country, occurred_on__gte=earliest)
+    days = _Days.at(now, weights)
+    incidents = Incident.objects.filter(visibility_filter(viewer), country=country, occurred_on__gte=days.earliest)
 
     region_ids = list(Region.objects.filter(country=country).order_by("name", "pk").values_list("pk", flat=True))
     targets = {
@@ -112,11 +146,16 @@ def country_risk(
         "members_kind": _members_kind_targets(weights),
     }
     sums: dict[int | None, _Sums] = defaultdict(_Sums)
-    for region_id, figures in _region_sums(
-        incidents, targets=targets, today=today, previous_on=previous_on, window_start=window_start, weights=weights
-    ):
-        sums[region_id].add(figures)
-    window = incidents.filter(occurred_on__gte=window_start).order_by()
+    recencies = _Recencies(days, weights)
+    for day_row in _rows(_by_region_and_day(incidents, weights)):
+        sums[day_row[0]].add_day(day_row, days, recencies, weights)
+    for extra, slugs in _factor_steps(targets, weights):
+        for day_row in _rows(_by_region_and_day(incidents.filter(pk__in=_naming(slugs)), weights)):
+            sums[day_row[0]].add_targeted_day(day_row, recencies, weights, extra=extra)
+    window = incidents.filter(occurred_on__gte=days.window_start).order_by()
+    for counted in _targeted_counts(window, targets):
+        for name in TARGETED:
+            sums[counted["region_id"]].counts[f"targeted_{name}"] += counted[name]
     for row in window.values("region_id", "incident_type__category__slug").annotate(count=Count("pk")):
         sums[row["region_id"]].by_category[row["incident_type__category__slug"]] += row["count"]
     for row in window.exclude(place_name="").values("region_id", "place_name").annotate(count=Count("pk")):
@@ -143,6 +182,27 @@ def recency(age_days: int, weights: RiskWeights = WEIGHTS) -> float:
     return float(0.5 ** (max(age_days, 0) / weights.half_life_days))
 
 
+@dataclass(frozen=True)
+class _Days:
+    """The days the computation at one moment counts from."""
+
+    today: dt.date
+    window_start: dt.date  # the first day of the explanation's window
+    previous_on: dt.date  # the day the previous index is computed at, one window earlier
+    earliest: dt.date  # the previous index reaches back a horizon from its own day
+
+    @classmethod
+    def at(cls, now: dt.datetime, weights: RiskWeights) -> _Days:
+        today = now.astimezone(dt.UTC).date()
+        previous_on = today - dt.timedelta(days=weights.window_days)
+        return cls(
+            today=today,
+            window_start=today - dt.timedelta(days=weights.window_days - 1),
+            previous_on=previous_on,
+            earliest=previous_on - dt.timedelta(days=weights.horizon_days),
+        )
+
+
 # The queries ------------------------------------------------------------------------------
 
 
@@ -151,130 +211,104 @@ def _members_kind_targets(weights: RiskWeights) -> frozenset[str]:
     return frozenset(slug for kind in kinds for slug in weights.members_kind_targets.get(kind, ()))
 
 
-def _target_mask(targets: dict[str, frozenset[str]]) -> Any:
-    """Per incident, which kinds of targets it named: bit i set for the i-th kind of TARGETED.
-
-    Each kind is an uncorrelated `id IN (incidents that named such a target)`, which PostgreSQL
-    answers from one hash built once per query (a "hashed SubPlan"), not by a lookup per incident."""
-    through = Incident.target_types.through
-    mask: Any = Value(0)
-    for bit, name in enumerate(TARGETED):
-        slugs = sorted(targets[name])
-        if slugs:
-            named = through.objects.filter(targettype__slug__in=slugs).values("incident_id")
-            mask = mask + Case(When(pk__in=named, then=Value(1 << bit)), default=Value(0))
-    return ExpressionWrapper(mask, output_field=IntegerField())
+def _naming(slugs: frozenset[str]) -> QuerySet[Any]:
+    """The ids of the incidents that named one of these target types at least."""
+    return Incident.target_types.through.objects.filter(targettype__slug__in=sorted(slugs)).values("incident_id")
 
 
-def _factor(mask: int, weights: RiskWeights) -> float:
-    """The largest target factor that applies, 1 when none does."""
-    factors = [1.0]
-    for bit, factor in enumerate((weights.aid_worker_factor, weights.foreigner_factor, weights.members_kind_factor)):
-        if mask & (1 << bit):
-            factors.append(factor)
-    return max(factors)
+# The columns of _by_region_and_day's rows, after the grouping columns.
+_INCIDENTS, _SEVERITY = -8, -7
+_CASUALTY_SUMS = {name: -6 + 2 * n for n, name in enumerate(CASUALTIES)}
+_CASUALTY_KNOWN = {name: -5 + 2 * n for n, name in enumerate(CASUALTIES)}
 
 
-class _DaysBetween(Func):
-    """Whole days from the column's date to `day` (positive when the column is earlier)."""
-
-    output_field = FloatField()
-
-    def __init__(self, day: dt.date, column: str) -> None:
-        super().__init__(Value(day.isoformat()), F(column))
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        (day, day_params), (column, column_params) = (compiler.compile(e) for e in self.source_expressions)
-        return f"CAST((CAST({day} AS date) - {column}) AS double precision)", (*day_params, *column_params)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        (day, day_params), (column, column_params) = (compiler.compile(e) for e in self.source_expressions)
-        return f"(julianday({day}) - julianday({column}))", (*day_params, *column_params)
-
-
-def _recency(day: dt.date, weights: RiskWeights) -> Case:
-    """recency() in SQL, at `day`: 1 for an incident of that day or later, 0 past the horizon."""
-    age = _DaysBetween(day, "occurred_on")
-    return Case(
-        When(occurred_on__gte=day, then=Value(1.0)),
-        When(occurred_on__lt=day - dt.timedelta(days=weights.horizon_days), then=Value(0.0)),
-        default=Power(Value(0.5), age / Value(float(weights.half_life_days))),
-        output_field=FloatField(),
-    )
-
-
-def _points(weights: RiskWeights) -> tuple[Case, Any]:
-    """An incident's severity points, and its casualty points (unknown counts included)."""
+def _by_region_and_day(incidents: QuerySet[Incident], weights: RiskWeights, *group_by: str) -> QuerySet[Any]:
+    """The incidents' counts and sums by region and day (and `group_by`): recency is a function of
+    the day, so the arithmetic that weighs them is done on these rows (a few thousand at most), not
+    per incident. Each row: region id, day, *group_by, then the columns named by _INCIDENTS..."""
     severity = Case(
         *(When(severity=level, then=Value(float(points))) for level, points in weights.severity_points.items()),
         default=Value(0.0),
         output_field=FloatField(),
     )
-    casualties: Any = Value(0.0)
-    for name, weight in (("killed", weights.killed), ("injured", weights.injured), ("abducted", weights.abducted)):
-        casualties = casualties + Case(
-            When(**{f"{name}__isnull": True}, then=Value(float(weights.unknown_count))),
-            default=Cast(F(name), FloatField()) * Value(float(weight)),
-            output_field=FloatField(),
-        )
-    return severity, casualties
-
-
-def _region_sums(
-    incidents: QuerySet[Incident],
-    *,
-    targets: dict[str, frozenset[str]],
-    today: dt.date,
-    previous_on: dt.date,
-    window_start: dt.date,
-    weights: RiskWeights,
-) -> Iterable[tuple[int | None, _Sums]]:
-    in_window = Q(occurred_on__gte=window_start)
-    then = Q(occurred_on__lte=previous_on, occurred_on__gte=previous_on - dt.timedelta(days=weights.horizon_days))
-    aggregates: dict[str, Any] = {
-        "severity_now": Sum(F("severity_points") * F("recency_now")),
-        "casualties_now": Sum(F("casualty_points") * F("recency_now")),
-        "previous": Sum((F("severity_points") + F("casualty_points")) * F("recency_then"), filter=then),
-        "previous_incidents": Count("pk", filter=then),
-        "incidents": Count("pk", filter=in_window),
-    }
+    aggregates: dict[str, Any] = {"incidents": Count("pk"), "severity_points": Sum(severity)}
     for name in CASUALTIES:
-        aggregates[f"{name}_sum"] = Sum(name, filter=in_window)
-        aggregates[f"{name}_unknown"] = Count("pk", filter=in_window & Q(**{f"{name}__isnull": True}))
-    severity, casualties = _points(weights)
-    rows = (
-        incidents.annotate(
-            severity_points=severity,
-            casualty_points=casualties,
-            targets=_target_mask(targets),
-            recency_now=_recency(today, weights),
-            recency_then=_recency(previous_on, weights),
-        )
-        .order_by()  # the model's ordering would add its columns to GROUP BY
-        .values("region_id", "targets")
+        aggregates[f"{name}_sum"] = Sum(name)
+        aggregates[f"{name}_known"] = Count(name)
+    # No ordering: the model's would add its columns to GROUP BY.
+    return (
+        incidents.order_by()
+        .values("region_id", "occurred_on", *group_by)
         .annotate(**aggregates)
+        .values_list("region_id", "occurred_on", *group_by, *aggregates)
     )
-    for row in rows:
-        counts: Counter[str] = Counter({"incidents": row["incidents"]})
-        for name in CASUALTIES:
-            counts[name] = int(row[f"{name}_sum"] or 0)
-            counts[f"{name}_unknown"] = row[f"{name}_unknown"]
-        for bit, name in enumerate(TARGETED):
-            if row["targets"] & (1 << bit):
-                counts[f"targeted_{name}"] = row["incidents"]
-        factor = _factor(row["targets"], weights)
-        severity_sum, casualties_sum = float(row["severity_now"] or 0), float(row["casualties_now"] or 0)
-        yield (
-            row["region_id"],
-            _Sums(
-                severity=severity_sum,
-                casualties=casualties_sum,
-                targets=(factor - 1) * (severity_sum + casualties_sum),
-                previous=factor * float(row["previous"] or 0),
-                previous_incidents=row["previous_incidents"],
-                counts=counts,
-            ),
-        )
+
+
+def _rows(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of an aggregate query as the database driver gives them: thousands of plain
+    tuples, without the ORM's conversion of every value (dates come as text from SQLite)."""
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _factor_steps(targets: dict[str, frozenset[str]], weights: RiskWeights) -> list[tuple[float, frozenset[str]]]:
+    """The largest target factor that applies to an incident, as a sum of steps over semi-joins.
+
+    With the distinct factors f1 > f2 > ... > 1, an incident's factor is
+    1 + sum over j of (f_j - f_j+1) * [it named a target of a kind whose factor is f_j or more],
+    so each step is one aggregate over the incidents that named such a target: an `id IN (...)`
+    that PostgreSQL answers with a parallel hash semi-join, instead of a per-incident mask.
+    """
+    factors = {
+        "aid_workers": weights.aid_worker_factor,
+        "foreigners": weights.foreigner_factor,
+        "members_kind": weights.members_kind_factor,
+    }
+    levels = sorted({factor for name, factor in factors.items() if factor > 1 and targets[name]}, reverse=True)
+    steps = []
+    for level, below in zip(levels, [*levels[1:], 1.0], strict=True):
+        slugs = frozenset(slug for name, factor in factors.items() if factor >= level for slug in targets[name])
+        steps.append((level - below, slugs))
+    return steps
+
+
+def _targeted_counts(window: QuerySet[Incident], targets: dict[str, frozenset[str]]) -> QuerySet[Any]:
+    """The window's incidents by region that named a target of each kind (one join, each counted once)."""
+    through = Incident.target_types.through
+    every = sorted(set().union(*targets.values()))
+    counts = {
+        name: Count("incident_id", distinct=True, filter=Q(targettype__slug__in=sorted(slugs)))
+        for name, slugs in targets.items()
+    }
+    return (
+        through.objects.filter(incident__in=window.values("pk"), targettype__slug__in=every)
+        .order_by()
+        .values(region_id=F("incident__region_id"))
+        .annotate(**counts)
+    )
+
+
+class _Recencies:
+    """recency() of each day today and one window earlier, each worked out once."""
+
+    def __init__(self, days: _Days, weights: RiskWeights) -> None:
+        self.days, self.weights = days, weights
+        self._now: dict[dt.date, float] = {}
+        self._then: dict[dt.date, float] = {}
+
+    def now(self, day: dt.date) -> float:
+        if day not in self._now:
+            self._now[day] = recency((self.days.today - day).days, self.weights)
+        return self._now[day]
+
+    def then(self, day: dt.date) -> float:
+        """0 for a day after the previous index's own day."""
+        if day not in self._then:
+            previous_on = self.days.previous_on
+            self._then[day] = recency((previous_on - day).days, self.weights) if day <= previous_on else 0.0
+        return self._then[day]
 
 
 # The arithmetic ---------------------------------------------------------------------------

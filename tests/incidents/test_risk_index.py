@@ -23,6 +23,7 @@ from incidents import tasks
 from incidents.models import Incident, Organisation, ReviewStatus, SharingLevel, TargetType
 from incidents.risk.compute import PlaceRisk, country_risk
 from incidents.risk.services import risk_recompute
+from incidents.risk.weights import RiskWeights
 from incidents.schedules import RISK_SCHEDULE_NAME, risk_schedule_ensure
 from incidents.services import IncidentFields, incident_publish, incident_retract, incident_update
 from incidents.signals import risk_assessed
@@ -158,6 +159,28 @@ def test_staff_like_the_members_own_weigh_more_only_while_such_an_organisation_i
     assert risk_of(country_risk(mali, now=NOW), mopti).index == 10
 
 
+def test_a_target_of_several_kinds_weighs_by_the_largest_factor_only(mali, mopti, gao):
+    # NGO staff are aid workers (x1.5) and, with an international NGO using Vigil, staff of the
+    # members' kind (x1.25): 6 points weigh 6 * 1.5 = 9, not 6 * 1.5 * 1.25 = 11.25 nor 6 * 1.75.
+    OrganisationFactory.create(kind=Organisation.Kind.INGO)
+    incident(mopti, severity=3, killed=0, injured=0, abducted=1, targets=("ngo-staff",))
+    # With other weights, foreigners x1.5 and businesses x1.25 (a company using Vigil) together
+    # weigh 1.5, while aid workers weigh 2: 6 * 1.5 = 9 in Gao.
+    OrganisationFactory.create(kind=Organisation.Kind.COMPANY)
+    incident(gao, severity=3, killed=0, injured=0, abducted=1, targets=("foreigners", "businesses"))
+    heavier = RiskWeights(aid_worker_factor=2.0)
+
+    places = country_risk(mali, now=NOW)
+    weighed = country_risk(mali, now=NOW, weights=heavier)
+
+    # round(100 * (1 - exp(-9/60))) = round(13.93) = 14.
+    assert risk_of(places, mopti).index == 14 and risk_of(places, gao).index == 14
+    assert risk_of(places, mopti).breakdown["targeted"] == {"aid_workers": 1, "foreigners": 0, "members_kind": 1}
+    # Mopti: 6 * 2 = 12, round(100 * (1 - exp(-12/60))) = round(18.13) = 18; Gao unchanged.
+    assert risk_of(weighed, mopti).index == 18 and risk_of(weighed, gao).index == 14
+    assert risk_of(weighed, mopti).breakdown["components"]["targets"] == 6.0
+
+
 def test_incidents_older_than_the_horizon_count_nothing(mali, mopti):
     incident(mopti, severity=5, occurred_on=days_ago(366))
 
@@ -211,8 +234,10 @@ def test_top_places_are_the_three_place_names_with_most_incidents_in_the_window(
 def test_the_computation_makes_the_same_few_queries_for_1_or_30_incidents(mali, mopti, gao, django_assert_num_queries):
     OrganisationFactory.create(kind=Organisation.Kind.INGO)
     incident(mopti, targets=("ngo-staff",), place_name="Konna")
-    # Regions, organisations' kinds, the incidents' sums by region, by category, by place name.
-    with django_assert_num_queries(5):
+    # Regions, organisations' kinds, the incidents' sums by region and day, the same for those
+    # that named targets weighing 1.5 and 1.25 times more (one per distinct factor), the window's
+    # targeted counts, its incidents by category and by place name.
+    with django_assert_num_queries(8):
         country_risk(mali, now=NOW)
     for number in range(29):
         incident(
@@ -223,7 +248,7 @@ def test_the_computation_makes_the_same_few_queries_for_1_or_30_incidents(mali, 
             place_name=f"Village {number % 4}",
             targets=("foreigners", "ngo-staff") if number % 3 else (),
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         country_risk(mali, now=NOW)
 
 
