@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AdvisoriesConfig(AppConfig):
     name = "advisories"
     verbose_name = _("Advisories")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .page_cache import cached_country_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,6 +38,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
     return redirect("advisories:home")
 
 
+@cached_country_page
 def country_detail(request: HttpRequest, country_code: str) -> HttpResponse:
     if country_code != country_code.lower():
         return redirect("advisories:country", country_code=country_code.lower(), permanent=True)
@@ -46,6 +48,7 @@ def country_detail(request: HttpRequest, country_code: str) -> HttpResponse:
     return render(request, "advisories/country_detail.html", {"page": page, "country": page.country})
 
 
+@cached_country_page
 def region_detail(request: HttpRequest, country_code: str, region_code: str) -> HttpResponse:
     if country_code != country_code.lower() or region_code != region_code.lower():
         return redirect(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,27 @@ _CACHE_METHODS = (
 )
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis.Redis per connection pool.
+
+    Django builds a new redis.Redis for every cache operation, and building one (its table of
+    response callbacks) costs about 0.3 ms: more than the round trip to Redis on this host, and
+    most of a cached page's time. redis.Redis is safe to share between threads.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._clients[index] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache, with this process's memory standing in while Redis is unreachable.
 
@@ -88,6 +109,7 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self.breaker = CircuitBreaker("The Redis cache", cooldown=float(params.get("BREAKER_SECONDS", 5.0)))
         self.fallback = LocMemCache(f"vigil-cache-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         for name in _CACHE_METHODS:

@@ -13,4 +13,7 @@ class IncidentsConfig(AppConfig):
 
         registry.register(self.label, "incidents.demo.loader.load")
 
+        from . import page_versions
         from .risk import receivers  # noqa: F401  (connects the risk review receiver)
+
+        page_versions.connect()

@@ -45,6 +45,7 @@ from .models import (
     SharingLevel,
     TargetType,
 )
+from .page_versions import incidents_changed
 from .signals import incident_published, incident_submitted
 from .tasks import schedule_risk_recompute
 
@@ -356,6 +357,7 @@ def _transition(
         )
     if claimed != 1:
         raise ValidationError(refusal)
+    incidents_changed([incident.country_id])
     incident.refresh_from_db()
     return incident
 

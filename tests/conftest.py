@@ -71,7 +71,11 @@ def _fresh_cache() -> None:
     # every test starts with none, whatever the tests before it sent.
     from django.core.cache import cache
 
+    from advisories.page_cache import forget_local_copies
+
     cache.clear()
+    # Pages kept for signed-out visitors, and this process's copies of them.
+    forget_local_copies()
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,7 @@ from ..models import (
     ThreatCategory,
     ThreatRating,
 )
+from ..page_cache import validators_for
 from ..selectors import (
     countries_with_levels,
     published_revisions,
@@ -196,6 +197,25 @@ class ByCodeViewSet(ReadOnlyViewSet[_M]):
 # Countries and regions -------------------------------------------------------------------------
 
 
+class ConditionalPlaceMixin:
+    """One country or region answered with the ETag and Last-Modified of its country's pages
+    (advisories.page_cache), and 304 to a client that has that version already: a program that
+    polls an advisory gets a few hundred bytes until it changes."""
+
+    kwargs: dict[str, Any]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        country_code = self.kwargs["code"].split("-")[0]
+        variant = f"{request.get_full_path()} {request.headers.get('accept', '')}"
+        validators, _nothing = validators_for(request._request, country_code, variant=variant)
+        if validators is not None and (not_modified := validators.not_modified(request._request)) is not None:
+            return not_modified  # type: ignore[return-value]
+        response: Response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+        if validators is not None and response.status_code == 200:
+            validators.apply(response)
+        return response
+
+
 @_documented(
     many=_("Countries"),
     many_text=_(
@@ -208,7 +228,7 @@ class ByCodeViewSet(ReadOnlyViewSet[_M]):
         "and each region's level: its own advisory's, or the country's when it has none."
     ),
 )
-class CountryViewSet(RiskHistoryMixin, ByCodeViewSet[Country]):
+class CountryViewSet(ConditionalPlaceMixin, RiskHistoryMixin, ByCodeViewSet[Country]):
     queryset = countries_with_levels()
     serializer_class = CountrySerializer
     detail_serializer_class = CountryDetailSerializer
@@ -245,7 +265,7 @@ class CountryViewSet(RiskHistoryMixin, ByCodeViewSet[Country]):
     one=_("One region"),
     one_text=_("By ISO 3166-2 code in either case (ml-bko or ML-BKO). Adds the advisory's summary and source."),
 )
-class RegionViewSet(RiskHistoryMixin, ByCodeViewSet[Region]):
+class RegionViewSet(ConditionalPlaceMixin, RiskHistoryMixin, ByCodeViewSet[Region]):
     queryset = regions_with_levels()
     serializer_class = RegionSerializer
     detail_serializer_class = RegionDetailSerializer

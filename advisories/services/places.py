@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Advisory, AdvisoryLevel, City, Country, Region, RiskAssessment, RiskIndicator, Source
+from ..page_cache import page_changed
 from ..signals import advisory_changed
 from .common import Outcome, check_region_in_country, upsert
 
@@ -62,6 +63,8 @@ def countries_sync(*, country_model: Any = Country, region_model: Any = Region) 
                 renamed.append(region)
         region_model.objects.bulk_create(new_regions, batch_size=500)
         region_model.objects.bulk_update(renamed, ["name", "kind"], batch_size=500)
+        if new_countries or new_regions or renamed:
+            page_changed(*by_code)
     return SyncResult(len(new_countries), len(new_regions), len(renamed))
 
 

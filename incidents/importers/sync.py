@@ -27,6 +27,7 @@ from config.importing.report import FileRefused, Progress, no_progress
 from config.importing.writing import import_transaction
 
 from ..models import Actor, Incident, IncidentActor, ReviewStatus, SharingLevel, TargetType
+from ..page_versions import incidents_changed
 from .base import ImportReport
 
 # The incident fields an import sets; compared one by one to tell "updated" from "unchanged".
@@ -292,3 +293,4 @@ def _write(source: str, changes: _Changes) -> None:
         ],
         batch_size=_CHUNK,
     )
+    incidents_changed({incident.country_id for incident in [*changes.create, *changes.update]})

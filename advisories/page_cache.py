@@ -1,0 +1,260 @@
+"""The public country and region pages, cached whole and answered 304 when nothing changed.
+
+An advisory changes a few times a year; its page is read all day. Each country has a *version* in
+the cache (a random token and the time it was made): a page rendered for a signed-out visitor is
+kept under its country's version and its language, and sent with a weak ETag and a Last-Modified
+from that version, so that a browser or a proxy asking again with If-None-Match or
+If-Modified-Since is answered 304 without rendering anything, and any other visitor gets the kept
+bytes without a query.
+
+Whatever a page shows and changes makes a new version of its country (`page_changed`): the
+advisories, threat ratings, contacts, security reports, crime profiles, regions and risk
+assessments here (receivers in apps.py), and published incidents in the incidents app, which
+calls `page_changed` for every incident it saves or deletes and for every import. The new version
+is made at once and again when the transaction commits, so that a page rendered from the data
+before the commit cannot be kept under the version that follows it.
+
+Signed-in visitors (who may see more, and whose header names them) and visitors with a message
+waiting (shown once, on the next page) always get a page rendered for them. Kept pages expire
+after PAGE_TIMEOUT anyway, so that a change made outside the code paths above shows within that
+time.
+
+A round trip to the cache costs more than the rest of a 304, so each process trusts the version
+it read for VERSION_MEMO_SECONDS and keeps the last pages it served in its own memory: a change
+shows at once in the process that made it, and within that second in the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+# How long a rendered page is kept at most, in seconds.
+PAGE_TIMEOUT = 600
+# How long a process trusts the version it read, and how many pages it keeps in its own memory.
+VERSION_MEMO_SECONDS = 1.0
+LOCAL_PAGES = 64
+_VERSION_KEY = "vigil:page-version:{code}"
+_PAGE_KEY = "vigil:page:{code}:{language}:{path}"
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    token: str
+    changed_at: dt.datetime
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.changed_at.timestamp())
+
+
+class _LocalCopies:
+    """This process's copies: of each version it read, for VERSION_MEMO_SECONDS, and of the last
+    LOCAL_PAGES pages it served, each with the version it was rendered for. The cache's round trip
+    costs more than answering a 304; another process's change shows here within that time."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, tuple[float, PageVersion]] = {}
+        self.pages: OrderedDict[str, tuple[str, bytes, str]] = OrderedDict()
+
+    def version(self, code: str) -> PageVersion | None:
+        entry = self.versions.get(code)
+        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+    def remember_version(self, code: str, version: PageVersion) -> None:
+        self.versions[code] = (time.monotonic() + VERSION_MEMO_SECONDS, version)
+
+    def page(self, key: str, token: str) -> tuple[str, bytes, str] | None:
+        page = self.pages.get(key)
+        if page is None or page[0] != token:
+            return None
+        self.pages.move_to_end(key)
+        return page
+
+    def remember_page(self, key: str, page: tuple[str, bytes, str]) -> None:
+        self.pages[key] = page
+        self.pages.move_to_end(key)
+        while len(self.pages) > LOCAL_PAGES:
+            self.pages.popitem(last=False)
+
+    def forget(self) -> None:
+        self.versions.clear()
+        self.pages.clear()
+
+
+_local = _LocalCopies()
+
+
+def forget_local_copies() -> None:
+    """Drop this process's copies (the tests do, with the cache, between tests)."""
+    _local.forget()
+
+
+def _new_versions(codes: list[str]) -> dict[str, PageVersion]:
+    keys = {_VERSION_KEY.format(code=code.lower()): code.lower() for code in codes}
+    previous = cache.get_many(list(keys))
+    now = int(timezone.now().timestamp())
+    versions = {}
+    for key, code in keys.items():
+        # Last-Modified has whole seconds: a new version must be at least a second later than the
+        # one it replaces, or If-Modified-Since would be answered 304 for a change in that second.
+        timestamp = max(now, previous[key][1] + 1) if key in previous else now
+        versions[code] = PageVersion(
+            token=secrets.token_hex(8), changed_at=dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+        )
+    cache.set_many({key: (versions[code].token, versions[code].timestamp) for key, code in keys.items()}, timeout=None)
+    for code, version in versions.items():
+        _local.remember_version(code, version)
+    return versions
+
+
+def _new_version(code: str) -> PageVersion:
+    return _new_versions([code])[code.lower()]
+
+
+def page_version(code: str, *, also: str = "") -> tuple[PageVersion | None, Any]:
+    """The current version of a country's pages (made now if the cache has none; None for a code
+    no country has, so that made-up addresses leave nothing in the cache), and the page kept
+    under the key `also` if it was rendered for that version, read in the same round trip."""
+    code = code.lower()
+    version = _local.version(code)
+    if version is not None:
+        if not also:
+            return version, None
+        return version, _local.page(also, version.token) or _page_of(cache.get(also), also, version)
+    version_key = _VERSION_KEY.format(code=code)
+    found = cache.get_many([version_key, also] if also else [version_key])
+    kept = found.get(version_key)
+    if kept is None:
+        from .models import Country
+
+        if not Country.objects.filter(code=code.upper()).exists():
+            return None, None
+        return _new_version(code), None
+    token, timestamp = kept
+    version = PageVersion(token=token, changed_at=dt.datetime.fromtimestamp(timestamp, tz=dt.UTC))
+    _local.remember_version(code, version)
+    return version, _page_of(found.get(also), also, version)
+
+
+def _page_of(kept: Any, key: str, version: PageVersion) -> tuple[str, bytes, str] | None:
+    if kept is None or kept[0] != version.token:
+        return None
+    _local.remember_page(key, kept)
+    return tuple(kept)
+
+
+def page_changed(*codes: str) -> None:
+    """What the pages of the countries `codes` show has changed (or is changing in this
+    transaction). Without codes: every country's (a source, a threat category, a kind of incident)."""
+
+    def renew() -> None:
+        from .models import Country
+
+        _new_versions(list(codes) or list(Country.objects.values_list("code", flat=True)))
+
+    renew()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(renew)
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    personal = settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies or "authorization" in request.headers
+    return not personal
+
+
+@dataclass(frozen=True)
+class Validators:
+    """The ETag and Last-Modified of one answer about a country, from its version."""
+
+    version: PageVersion
+    etag: str
+
+    def not_modified(self, request: HttpRequest) -> HttpResponseBase | None:
+        """The 304 (or 412) answer to a conditional request the version satisfies; None otherwise."""
+        answer = get_conditional_response(request, etag=self.etag, last_modified=self.version.timestamp)
+        return self.apply(answer) if answer is not None else None
+
+    def apply(self, response: HttpResponseBase) -> HttpResponseBase:
+        response.headers["ETag"] = self.etag
+        response.headers["Last-Modified"] = http_date(self.version.timestamp)
+        # Kept by browsers and shared caches, but asked again each time: a change shows at once.
+        patch_cache_control(response, public=True, no_cache=True)
+        return response
+
+
+def validators_for(
+    request: HttpRequest, code: str, *, variant: str = "", also: str = ""
+) -> tuple[Validators | None, Any]:
+    """The validators of an answer about the country `code` to a signed-out visitor (None for a
+    signed-in one, or one with a message waiting, or for a code no country has), and the value
+    kept under `also` (page_version). `variant` tells apart answers of the same address in other
+    forms (the API's formats)."""
+    if not _cacheable(request):
+        return None, None
+    version, kept = page_version(code, also=also)
+    if version is None:
+        return None, None
+    language = get_language() or settings.LANGUAGE_CODE
+    tag = f"{version.token}-{language}"
+    if variant:
+        tag += "-" + hashlib.blake2s(variant.encode(), digest_size=6).hexdigest()
+    # Weak: the same version may be rendered again after PAGE_TIMEOUT, with equivalent content.
+    return Validators(version=version, etag=f'W/"{tag}"'), kept
+
+
+View = Callable[..., HttpResponseBase]
+
+
+def cached_country_page(view: View) -> View:
+    """Serve the view's 200 answers to signed-out visitors from the cache of its country's
+    version (the view's `country_code` argument), with ETag and Last-Modified.
+
+    A kept page is stored with the version it was rendered for, under a key of its address and
+    language, so that one round trip to the cache reads both the version and the page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, country_code: str, **kwargs: Any) -> HttpResponseBase:
+        if country_code != country_code.lower():
+            return view(request, *args, country_code=country_code, **kwargs)
+        language = get_language() or settings.LANGUAGE_CODE
+        key = _PAGE_KEY.format(code=country_code, language=language, path=request.path)
+        conditional = "if-none-match" in request.headers or "if-modified-since" in request.headers
+        validators, kept = validators_for(request, country_code, also="" if conditional else key)
+        if validators is None:
+            return view(request, *args, country_code=country_code, **kwargs)
+        not_modified = validators.not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        if kept is not None:
+            _token, content, content_type = kept
+            return validators.apply(HttpResponse(content, content_type=content_type))
+        response = view(request, *args, country_code=country_code, **kwargs)
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return response
+        assert isinstance(response, HttpResponse)
+        page = (validators.version.token, response.content, response.headers["Content-Type"])
+        cache.set(key, page, timeout=PAGE_TIMEOUT)
+        _local.remember_page(key, page)
+        return validators.apply(response)
+
+    return wrapper

@@ -1,0 +1,153 @@
+"""How fast Mali's advisory page is served in production settings, against a bare view.
+
+    DJANGO_SECRET_KEY=bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/vigil_bench_pages \\
+    REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python bench/pages.py
+
+Creates the database if it does not exist, migrates it and loads the Mali demo data. Then it
+starts gunicorn with one sync worker pinned to the first core (`DJANGO_DEBUG=false`, the cache in
+Redis) and sends requests one after another from the second core for --seconds each, three
+rounds, and prints the median requests per second of:
+
+- the ceiling: a bare Django view in the same gunicorn returning the same bytes as Mali's page
+  (bench/pages_urls.py, through the same middleware);
+- Mali's page to a signed-out visitor, kept in the cache (after a first request);
+- the same asked again with If-None-Match (answered 304);
+- the same rendered each time (the visitor has a message waiting, which bypasses the cache);
+
+each as a ratio to the ceiling. The goals: cached >= 0.8, 304 >= 0.9, rendered >= 0.3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.pages_settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+PORT = 8765
+PAGE = "/countries/ml/"
+GOALS = {"cached": 0.8, "304": 0.9, "rendered": 0.3}
+
+
+def ensure_database() -> None:
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "postgresql" not in db["ENGINE"]:
+        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
+    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+            print(f"Created database {db['NAME']}.")
+
+
+def request(path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+def rate(send: Callable[[], int], seconds: float, expected: int) -> float:
+    """Requests per second of `send`, one after another, for `seconds`."""
+    done, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        status = send()
+        if status != expected:
+            sys.exit(f"Expected {expected}, got {status}.")
+        done += 1
+    return done / elapsed
+
+
+def wait_for_server(process: subprocess.Popen[bytes]) -> None:
+    for _ in range(100):
+        if process.poll() is not None:
+            sys.exit("gunicorn stopped; see its output above.")
+        try:
+            request("/healthz")
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not answer.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL: production keeps pages in Redis.")
+
+    import django
+
+    ensure_database()
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)  # production serves the hashed names
+    cache.clear()
+
+    cores = sorted(os.sched_getaffinity(0))
+    server_core, client_core = cores[0], cores[-1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.pages_settings", "DJANGO_DEBUG": "false"}
+    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{PORT}"]
+    process = subprocess.Popen(
+        ["taskset", "-c", str(server_core), *gunicorn, "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    os.sched_setaffinity(0, {client_core})
+    try:
+        wait_for_server(process)
+        status, page, headers = request(PAGE)
+        assert status == 200, status
+        (ROOT / "var").mkdir(exist_ok=True)
+        (ROOT / "var" / "bench-page.html").write_bytes(page)
+        etag = headers["ETag"]
+        print(f"Mali's page: {len(page):,} bytes, ETag {etag}.")
+        print(f"gunicorn (one sync worker) on core {server_core}; requests sent one at a time from core {client_core}.")
+
+        measures: dict[str, Callable[[], int]] = {
+            "ceiling": lambda: request("/bench/bare/")[0],
+            "cached": lambda: request(PAGE)[0],
+            "304": lambda: request(PAGE, {"If-None-Match": etag})[0],
+            "rendered": lambda: request(PAGE, {"Cookie": "messages=bench"})[0],
+        }
+        expected = {"ceiling": 200, "cached": 200, "304": 304, "rendered": 200}
+        results: dict[str, list[float]] = {name: [] for name in measures}
+        for _round in range(options.rounds):
+            for name, send in measures.items():
+                results[name].append(rate(send, options.seconds, expected[name]))
+        medians = {name: statistics.median(values) for name, values in results.items()}
+    finally:
+        process.terminate()
+        process.wait()
+
+    ceiling = medians["ceiling"]
+    print(f"\n{'measure':40} {'requests/s':>11} {'ratio':>7} {'goal':>6}")
+    for name, value in medians.items():
+        goal = f"{GOALS[name]:.1f}" if name in GOALS else ""
+        print(f"{name:40} {value:11.1f} {value / ceiling:7.2f} {goal:>6}")
+
+
+if __name__ == "__main__":
+    main()
