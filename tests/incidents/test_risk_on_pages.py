@@ -226,3 +226,35 @@ def test_the_risk_section_is_translated(client, mali, mopti, mopti_incidents):
 
     section = " ".join(risk_section(response).text_content().split())
     assert "Indice de risque" in section and "31 sur 100" in section
+
+
+def member_section(response) -> str:
+    found = risk_section(response).xpath(".//div[contains(@class, 'member-risk')]")
+    return " ".join(found[0].text_content().split()) if found else ""
+
+
+def test_a_member_sees_the_index_counting_what_is_shared_with_them_and_no_one_else_does(
+    client, mali, mopti, mopti_incidents
+):
+    cast = make_cast()
+    # Shared with organisation A and its partner: severity 5 today, counts known and 0: 10 points.
+    incident(
+        mopti, 0, severity=5, killed=0, injured=0, abducted=0, sharing_level=SharingLevel.AMBER, organisation=cast.org_a
+    )
+    risk_recompute(country=mali, now=NOW)
+
+    # Organisation A's officer and its partner's reader: 22.6875 + 10 = 32.6875,
+    # round(100 * (1 - exp(-32.6875 / 60))) = round(42.00) = 42, level 2; 3 incidents, 1 not public.
+    for user in (cast.officer_a, cast.partner_reader):
+        client.force_login(user)
+        response = client.get(mopti.get_absolute_url())
+        assert "the index is 42 of 100, suggesting level 2" in member_section(response), user
+        assert "1 incident of the last 90 days that the public index does not count" in member_section(response)
+        # The public figure stays the public one.
+        assert "31 of 100 suggests level 2" in " ".join(risk_section(response).text_content().split())
+    # Organisation B's officer may not see it: nothing to add to the public index.
+    client.force_login(cast.officer_b)
+    assert member_section(client.get(mopti.get_absolute_url())) == ""
+    client.logout()
+    public = client.get(mopti.get_absolute_url())
+    assert member_section(public) == "" and "42 of 100" not in public.content.decode()
