@@ -23,7 +23,8 @@ Then, median of --rounds rounds each (default 3), after one warm-up:
 and prints each as a ratio to the ceiling (the goal: at most 2x for the recomputation), the number
 of queries the computation ran, and, unless --no-explain, EXPLAIN ANALYZE of its aggregate queries.
 
-Options: --incidents N (default 1000000), --rounds N (default 3), --no-explain, --no-jit (the
+Options: --incidents N (default 1000000), --rounds N (default 3), --no-explain, --only-data (create
+the database and the incidents, for bench/api_list.py), --no-jit (the
 session without PostgreSQL's JIT compilation, which the planner's high estimate of the grouped
 query switches on).
 """
@@ -209,6 +210,7 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument("--only-data", action="store_true", help="create the database and incidents, measure nothing")
     parser.add_argument(
         "--no-jit", action="store_true", help="SET jit = off for the session: what the compiling of plans costs"
     )
@@ -226,6 +228,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     ensure_data(args.incidents)
+    if args.only_data:
+        return
 
     from advisories.models import Country
     from incidents.models import Incident

@@ -126,26 +126,24 @@ class IncidentFilter(django_filters.FilterSet):
             del self.filters["country"]
         else:
             self.filters["country"].field.iterator = CountriesByName
+        code = self._chosen_country_code() if country is None else country.code
         if not with_region:
             del self.filters["region"]
-        elif country is None:
-            country = self._chosen_country()
-        if "region" in self.filters:
-            regions = Region.objects.filter(country=country).order_by("name") if country else Region.objects.none()
-            self.filters["region"].queryset = regions
+        else:
+            # By the country's code, not a Country read first: validating a region costs one query.
+            regions = Region.objects.filter(country__code=code) if code else Region.objects.none()
+            self.filters["region"].queryset = regions.order_by("name")
         # The all-countries list offers regions once a country is chosen.
-        self.region_choosable = country is not None or bool((self.data or {}).get("region"))
+        self.region_choosable = bool(code) or bool((self.data or {}).get("region"))
         if not signed_in:
             # Anonymous visitors see published TLP:CLEAR incidents only; these would filter nothing.
             del self.filters["status"], self.filters["sharing_level"]
 
-    def _chosen_country(self) -> Country | None:
+    def _chosen_country_code(self) -> str:
         """The country picked on the all-countries list, or the one a region code names (ML-BKO: ML)."""
         data = self.data or {}
         code = data.get("country") or (data.get("region") or "").split("-")[0]
-        if not code or not isinstance(code, str):
-            return None
-        return Country.objects.filter(code=code.upper()).first()
+        return code.upper() if code and isinstance(code, str) else ""
 
     def filter_actor(self, queryset: QuerySet[Incident], name: str, value: Actor | None) -> QuerySet[Incident]:
         if value is None:

@@ -148,6 +148,20 @@ def review_action(
     return decorate
 
 
+# Columns of an incident that its list row and GeoJSON feature do not show.
+LIST_LEAVES_OUT = (
+    "description",
+    "sources",
+    "import_repairs",
+    "source_terms",
+    "retraction_reason",
+    "submission_key",
+    "submission_digest",
+    "place_name",
+    "external_id",
+)
+
+
 def _with_links(incident: Incident) -> Incident:
     links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
     prefetch_related_objects([incident], Prefetch("actor_links", queryset=links), "corrections")
@@ -218,7 +232,12 @@ class IncidentViewSet(
 
     def get_queryset(self) -> QuerySet[Incident]:
         # The list rows and GeoJSON properties name no actor or target type.
-        return incidents_visible_to(self.request.user).prefetch_related(None)
+        incidents = incidents_visible_to(self.request.user).prefetch_related(None)
+        if self.action in ("list", "geojson"):
+            # Nor the organisation, nor the long texts: a page reads the columns it shows.
+            incidents = incidents.select_related(None).select_related("country", "region", "incident_type__category")
+            incidents = incidents.defer(*LIST_LEAVES_OUT)
+        return incidents
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Incident]]:
         if self.action == "list":

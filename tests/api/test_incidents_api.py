@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from advisories.models import Region
@@ -140,6 +142,23 @@ def test_the_list_costs_the_same_number_of_queries_for_a_few_rows_or_many(cast, 
     make(25)
     with django_assert_num_queries(4):
         assert len(client.get(path).json()[rows]) == 27
+
+
+def test_a_page_of_the_list_reads_only_the_columns_it_shows_and_no_country_twice(cast):
+    IncidentFactory.create(description="A long account " * 200, region=Region.objects.get(code="ML-5"))
+    client = client_of(cast.reader_a)
+    client.get(INCIDENTS)  # the token's first use
+
+    with CaptureQueriesContext(connection) as queries:
+        assert len(client.get(INCIDENTS, {"region": "ml-5"}).json()["results"]) == 1
+
+    page = [query["sql"] for query in queries.captured_queries if 'FROM "incidents_incident"' in query["sql"]]
+    assert len(page) == 1
+    read = page[0].split(" FROM ")[0]
+    assert '"incidents_incident"."description"' not in read and '"incidents_incident"."sources"' not in read
+    assert "incidents_organisation" not in page[0]
+    # The region is checked by its code and its country's in one query, without reading the country first.
+    assert sum('FROM "advisories_country"' in query["sql"] for query in queries.captured_queries) == 0
 
 
 # Actors, incident types, organisations -----------------------------------------------------------
