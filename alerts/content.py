@@ -7,12 +7,14 @@ sharing rules; advisories and report revisions are public.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from advisories.maps import level_colour
-from advisories.models import Advisory, AdvisoryLevel, Country, Region, SecurityReportRevision
+from advisories.models import Advisory, AdvisoryLevel, Country, Region, SecurityReportRevision, ThreatCategory
 from advisories.selectors import IndicatorExplained, indicators_explained
 from incidents.access import Viewer
 from incidents.models import Incident
@@ -22,6 +24,19 @@ from .models import Subscription
 
 # A digest lists at most this many incidents per place and says how many more there are.
 INCIDENTS_PER_PLACE = 30
+
+# The order of a digest's sections: countries, then regions, by name.
+COUNTRY_ORDER = ("name",)
+REGION_ORDER = ("country__name", "name")
+
+
+def follows_prefetch() -> tuple[Prefetch[Any], ...]:
+    """What `Follows.of` reads, for `prefetch_related` on many subscriptions at once."""
+    return (
+        Prefetch("countries", queryset=Country.objects.order_by(*COUNTRY_ORDER)),
+        Prefetch("regions", queryset=Region.objects.select_related("country").order_by(*REGION_ORDER)),
+        Prefetch("categories", queryset=ThreatCategory.objects.only("pk")),
+    )
 
 
 @dataclass(frozen=True)
@@ -36,20 +51,41 @@ class Follows:
 
     @classmethod
     def of(cls, subscription: Subscription) -> Follows:
-        countries = tuple(subscription.countries.order_by("name"))
+        """Read from the subscription's prefetched places and categories (FOLLOWS_PREFETCH) when
+        they were loaded with it, else in three queries."""
+        loaded = getattr(subscription, "_prefetched_objects_cache", {})
+        if all(name in loaded for name in ("countries", "regions", "categories")):
+            countries = tuple(subscription.countries.all())
+            all_regions: Iterable[Region] = subscription.regions.all()
+            category_ids = frozenset(category.pk for category in subscription.categories.all())
+        else:
+            countries = tuple(subscription.countries.order_by(*COUNTRY_ORDER))
+            all_regions = subscription.regions.select_related("country").order_by(*REGION_ORDER)
+            category_ids = frozenset(subscription.categories.values_list("pk", flat=True))
         followed_country_ids = {country.pk for country in countries}
         regions = tuple(
             region
-            for region in subscription.regions.select_related("country").order_by("country__name", "name")
+            for region in all_regions
             # A region of a followed country is covered by the country's section.
             if region.country_id not in followed_country_ids
         )
         return cls(
             countries=countries,
             regions=regions,
-            category_ids=frozenset(subscription.categories.values_list("pk", flat=True)),
+            category_ids=category_ids,
             min_severity=subscription.min_severity,
             include_advisories=subscription.include_advisories,
+        )
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Equal for two subscriptions that follow the same things: they get the same digest."""
+        return (
+            tuple(country.pk for country in self.countries),
+            tuple(region.pk for region in self.regions),
+            tuple(sorted(self.category_ids)),
+            self.min_severity,
+            self.include_advisories,
         )
 
     def incident_filter(self) -> Q:

@@ -1,9 +1,10 @@
 """Planning what to send: digest runs and immediate alerts become pending deliveries.
 
-Planning writes every delivery of a run or an alert in one transaction, and queues their
-sending after it commits. A run is unique per frequency, time zone and period, an alert per
-incident or advisory, and a delivery per recipient of each: planning the same thing twice
-writes and queues nothing more. Sending is `alerts.sending`.
+Planning writes every delivery of an alert in one transaction, and a digest run's in parts of
+ALERTS_PLAN_PART subscriptions, one transaction each; each queues its sending after it
+commits. A run is unique per frequency, time zone and period, an alert per incident or
+advisory, and a delivery per recipient of each: planning the same thing twice writes and
+queues nothing more. Sending is `alerts.sending`.
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Advisory
+from incidents.access import alike_viewer, red_incident_reporters
 from incidents.models import Incident
 from incidents.selectors import incidents_visible_to
 
 from . import schedules, task_queue
-from .content import Follows, digest_for
+from .content import Follows, digest_for, follows_prefetch
 from .models import (
     DIGEST_FREQUENCIES,
     Delivery,
@@ -38,7 +40,7 @@ from .models import (
     Subscription,
     time_zone_named,
 )
-from .recipients import subscription_recipients
+from .recipients import subscription_recipients, subscriptions_recipients
 
 PERIOD_LENGTH = {Frequency.DAILY: dt.timedelta(days=1), Frequency.WEEKLY: dt.timedelta(days=7)}
 
@@ -99,53 +101,86 @@ def digest_run_plan(
         run, _created = DigestRun.objects.get_or_create(
             frequency=frequency, time_zone=zone, period=period, defaults={"window_end": now}
         )
-        run = DigestRun.objects.select_for_update().get(pk=run.pk)
-        if run.planned_at is not None:
-            return run, False
-        deliveries = _plan_digest(run)
+    planned_here = False
+    while True:
+        # One part at a time, each in its own short transaction under the run's lock: the
+        # e-mails of a part are queued when it commits, while the next part is planned. A
+        # planner that dies leaves the rest to the next (see _sweep_unfinished_digests).
+        with transaction.atomic():
+            run = DigestRun.objects.select_for_update().get(pk=run.pk)
+            if run.planned_at is not None:
+                return run, planned_here
+            _plan_digest_part(run)
+            planned_here = True
+
+
+def _previous_window_ends(run: DigestRun, subscriptions: Sequence[Subscription]) -> dict[int, dt.datetime]:
+    """When each subscription's previous digest of this frequency ended, for those that had one."""
+    return dict(
+        Delivery.objects.filter(
+            subscription__in=[s.pk for s in subscriptions],
+            run__frequency=run.frequency,
+            run__window_end__lt=run.window_end,
+        )
+        .values("subscription_id")
+        .annotate(latest=Max("run__window_end"))
+        .values_list("subscription_id", "latest")
+    )
+
+
+def _plan_digest_part(run: DigestRun) -> None:
+    """Write the deliveries of the next ALERTS_PLAN_PART subscriptions of the run (by id), and
+    queue their sending on commit; when none is left, mark the run planned.
+
+    Recipients who would read the same digest (the same things followed, since the same moment,
+    with the same sharing rights: `alike_viewer`) are asked "is there anything for you?" once.
+    Their deliveries are written side by side, so that a sending batch holds few distinct
+    digests and computes each once (alerts.emails.DeliveryMessages)."""
+    subscriptions = list(
+        Subscription.objects.active()
+        .filter(frequency=run.frequency, time_zone=run.time_zone, pk__gt=run.planned_through)
+        .select_related("organisation", "user")
+        .prefetch_related(*follows_prefetch())
+        .order_by("pk")[: settings.ALERTS_PLAN_PART]
+    )
+    if not subscriptions:
         run.planned_at = timezone.now()
         run.save(update_fields=["planned_at"])
-        queue_sending([d.pk for d in deliveries if d.pk is not None], immediate=False)
-    return run, True
-
-
-def _previous_window_end(run: DigestRun, subscription: Subscription) -> dt.datetime | None:
-    return (
-        Delivery.objects.filter(
-            subscription=subscription, run__frequency=run.frequency, run__window_end__lt=run.window_end
-        )
-        .order_by("-run__window_end")
-        .values_list("run__window_end", flat=True)
-        .first()
-    )
-
-
-def _plan_digest(run: DigestRun) -> list[Delivery]:
-    subscriptions = (
-        Subscription.objects.active()
-        .filter(frequency=run.frequency, time_zone=run.time_zone)
-        .select_related("organisation", "user")
-        .order_by("pk")
-    )
-    planned: list[Delivery] = []
+        return
+    previous = _previous_window_ends(run, subscriptions)
+    recipients = subscriptions_recipients(subscriptions)
+    red_reporters = red_incident_reporters(r.user_id for rs in recipients.values() for r in rs if r.user_id)
+    has_news: dict[tuple[object, ...], bool] = {}  # in the order the groups were met
+    planned: list[tuple[int, Delivery]] = []
+    groups: dict[tuple[object, ...], int] = {}
     for subscription in subscriptions:
         follows = Follows.of(subscription)
-        since = _previous_window_end(run, subscription) or run.window_end - PERIOD_LENGTH[Frequency(run.frequency)]
-        for recipient in subscription_recipients(subscription):
-            digest = digest_for(viewer=recipient.viewer, follows=follows, since=since, until=run.window_end)
-            if digest.is_empty:
-                continue
-            planned.append(
-                Delivery(
-                    subscription=subscription,
-                    email=recipient.email,
-                    user_id=recipient.user_id,
-                    run=run,
-                    window_start=since,
-                    message_id=new_message_id(),
+        since = previous.get(subscription.pk) or run.window_end - PERIOD_LENGTH[Frequency(run.frequency)]
+        for recipient in recipients[subscription.pk]:
+            key = (follows.key, alike_viewer(recipient.viewer, red_reporter_ids=red_reporters), since)
+            if key not in has_news:
+                digest = digest_for(viewer=recipient.viewer, follows=follows, since=since, until=run.window_end)
+                has_news[key] = not digest.is_empty
+            if has_news[key]:
+                planned.append(
+                    (
+                        groups.setdefault(key, len(groups)),
+                        Delivery(
+                            subscription=subscription,
+                            email=recipient.email,
+                            user_id=recipient.user_id,
+                            run=run,
+                            window_start=since,
+                            message_id=new_message_id(),
+                        ),
+                    )
                 )
-            )
-    return Delivery.objects.bulk_create(planned)
+    planned.sort(key=lambda pair: pair[0])  # stable: by subscription within a group
+    deliveries = Delivery.objects.bulk_create([delivery for _group, delivery in planned])
+    run.planned_through = subscriptions[-1].pk
+    run.planning_progress_at = timezone.now()
+    run.save(update_fields=["planned_through", "planning_progress_at"])
+    queue_sending([d.pk for d in deliveries if d.pk is not None], immediate=False)
 
 
 def _immediate_subscriptions(*, country_id: int, region_id: int | None, since: dt.datetime) -> Iterable[Subscription]:
@@ -255,7 +290,8 @@ def queue_sending(delivery_ids: Sequence[int], *, immediate: bool, countdown: in
 
         return publish
 
-    for batch in batches(delivery_ids, settings.ALERTS_BATCH_SIZE):
+    size = settings.ALERTS_BATCH_SIZE if immediate else settings.ALERTS_DIGEST_BATCH_SIZE
+    for batch in batches(delivery_ids, size):
         transaction.on_commit(send(batch))
 
 
@@ -298,7 +334,30 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> int:
     digest = [pk for pk, alert_id in due if alert_id is None]
     queue_sending(immediate, immediate=True)
     queue_sending(digest, immediate=False)
-    return len(immediate) + len(digest) + _sweep_unplanned_alerts(grace) + _sweep_missed_digests(now)
+    return (
+        len(immediate)
+        + len(digest)
+        + _sweep_unplanned_alerts(grace)
+        + _sweep_unfinished_digests(grace)
+        + _sweep_missed_digests(now)
+    )
+
+
+def _sweep_unfinished_digests(lost_after: dt.datetime) -> int:
+    """Digest runs whose planning stopped part-way (its worker died) and has not moved since:
+    started again, they go on from the first subscription not yet planned."""
+    stalled = list(
+        DigestRun.objects.filter(planned_at__isnull=True)
+        .filter(
+            Q(planning_progress_at__lte=lost_after) | Q(planning_progress_at__isnull=True, created_at__lte=lost_after)
+        )
+        .values_list("frequency", "time_zone", "window_end")
+    )
+    queued = 0
+    for frequency, time_zone, window_end in stalled:
+        if task_queue.queue(task_queue.DIGEST_START, (frequency, str(time_zone), window_end.isoformat())):
+            queued += 1
+    return queued
 
 
 def _sweep_missed_digests(now: dt.datetime) -> int:

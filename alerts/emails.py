@@ -8,19 +8,24 @@ Each message is written in its recipient's language (`delivery_language`): subje
 dates and the analysts' content, with a Content-Language header that says which.
 
 What a message shows is decided when it is sent, for the recipient's sharing rights as they
-are then: an incident retracted or reclassified since it was planned is left out.
+are then: an incident retracted or reclassified since it was planned is left out. Recipients
+who would read the same e-mail share one computation and rendering (`DeliveryMessages`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
@@ -29,12 +34,19 @@ from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Advisory
 from config.translation import supported_language
-from incidents.access import ANONYMOUS, Viewer, organisation_viewer, viewer_for
+from incidents.access import (
+    ANONYMOUS,
+    Viewer,
+    alike_viewer,
+    organisation_viewer,
+    red_incident_reporters,
+    viewers_for,
+)
 from incidents.models import SharingLevel
-from incidents.selectors import account_language, incidents_visible_to
+from incidents.selectors import account_language, account_languages, incidents_visible_to
 
-from .content import Follows, advisory_change, digest_for
-from .models import Delivery, Frequency, Subscription
+from .content import Follows, advisory_change, digest_for, follows_prefetch
+from .models import Delivery, Frequency, OptOut, Subscription
 from .tokens import absolute_url, confirmation_url, unsubscribe_url
 
 SUBJECT_MAX = 180
@@ -84,6 +96,10 @@ def delivery_language(delivery: Delivery) -> str:
     """The language a delivery is written in: the one its recipient chose for their account, else
     the subscription's (an organisation's members may each read a different one)."""
     chosen = account_language(delivery.user_id) if delivery.user_id is not None else None
+    return _language(delivery, chosen)
+
+
+def _language(delivery: Delivery, chosen: str | None) -> str:
     return supported_language(chosen) or supported_language(delivery.subscription.language) or settings.LANGUAGE_CODE
 
 
@@ -99,68 +115,179 @@ def sees_only_public(viewer: Viewer) -> bool:
     )
 
 
-def delivery_viewer(delivery: Delivery) -> Viewer:
-    subscription = delivery.subscription
-    if delivery.user_id is not None:
-        return viewer_for(delivery.user)
-    if subscription.organisation is not None:
-        return organisation_viewer(subscription.organisation)
-    return ANONYMOUS
-
-
-def _still_wanted(delivery: Delivery) -> None:
-    subscription = delivery.subscription
-    if not subscription.is_active:
-        raise NothingToSend(_("The subscription ended before this was sent."))
-    if subscription.organisation is not None:
-        if not subscription.organisation.is_active:
-            raise NothingToSend(_("The organisation is no longer active."))
-        if subscription.opt_outs.filter(email__iexact=delivery.email).exists():
-            raise NothingToSend(_("The recipient unsubscribed before this was sent."))
-
-
 def delivery_message(delivery: Delivery) -> EmailMultiAlternatives:
     """Build the message in the recipient's language, or raise NothingToSend if it should not go out any more."""
-    _still_wanted(delivery)
-    viewer = delivery_viewer(delivery)
-    language = delivery_language(delivery)
-    # Everything the templates show is computed in the recipient's language: the digest's kind,
-    # choice labels, localized content fields and dates.
-    with translation.override(language):
-        return _delivery_message(delivery, viewer, language)
+    return DeliveryMessages([delivery], shared=False).message(delivery)
 
 
-def _delivery_message(delivery: Delivery, viewer: Viewer, language: str) -> EmailMultiAlternatives:
-    if delivery.run_id is not None:
-        name, context = "digest", _digest(delivery, viewer)
-    elif delivery.alert is not None and delivery.alert.incident_id is not None:
-        name, context = "incident", _incident_alert(delivery, viewer)
-    elif delivery.alert is not None and delivery.alert.advisory is not None:
-        name, context = "advisory", _advisory_alert(delivery.alert.advisory)
-    else:
-        raise NothingToSend(_("What this alert was about no longer exists."))
+@dataclass(frozen=True)
+class _Rendered:
+    subject: str
+    text: str
+    html: str
 
-    unsubscribe = unsubscribe_url(subscription_id=delivery.subscription_id, email=delivery.email)
-    subscription = delivery.subscription
-    context |= {
-        "delivery": delivery,
-        "subscription": subscription,
-        "recipient": delivery.email,
-        "unsubscribe_url": unsubscribe,
-        "site_url": absolute_url("/"),
-        "base_url": settings.VIGIL_PUBLIC_URL.rstrip("/"),
-        "manage_url": absolute_url("/alerts/") if subscription.organisation_id else "",
-        "tlp": SharingLevel,
-        # A traveler only ever sees TLP:CLEAR: the warning about forwarding AMBER and RED is not for them.
-        "tlp_warning": not sees_only_public(viewer),
-    }
-    headers = {
-        "Message-ID": delivery.message_id,
-        "List-Unsubscribe": f"<{unsubscribe}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"Vigil alerts <alerts.{_list_domain()}>",
-    }
-    return make_message(name, to=delivery.email, context=context, headers=headers, language=language)
+
+# Stand-ins for what differs between the recipients of one rendering: each message gets its own
+# in their place (escaped in the HTML part, as the template would have escaped it).
+_RECIPIENT = f"vigil{secrets.token_hex(8)}recipient"
+_UNSUBSCRIBE = f"vigil{secrets.token_hex(8)}unsubscribe"
+
+
+class DeliveryMessages:
+    """The messages of a batch of deliveries, each distinct content computed and rendered once.
+
+    Recipients who would read the same e-mail but for their address (the same digest of the same
+    places for the same sharing rights, in the same language, from the same organisation, or the
+    same alert) share one rendering: ten thousand travelers following Mali get one digest
+    computed and rendered per language, not ten thousand. What the batch needs to know about its
+    recipients (their sharing rights, languages, opt-outs, what they follow) is read once, in a
+    constant number of queries, when the first message is asked for: what a message shows is
+    decided when its batch is sent, for the rights its recipients have then.
+
+    `shared=False` renders each message on its own, with its recipient's own rights: the
+    reference that the shared renderings are tested against.
+    """
+
+    def __init__(self, deliveries: Sequence[Delivery], *, shared: bool = True) -> None:
+        self.deliveries = list(deliveries)
+        self.shared = shared
+        self._loaded = False
+        self._renderings: dict[tuple[object, ...], _Rendered | NothingToSend] = {}
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        deliveries = self.deliveries
+        users = [d.user for d in deliveries if d.user_id is not None and d.user is not None]
+        self._viewers = viewers_for(users)
+        self._red_reporters = red_incident_reporters(self._viewers)
+        self._languages = account_languages(self._viewers)
+        # An organisation's addresses that are no member's own read what a reader of it reads.
+        organisations = {
+            d.subscription.organisation_id: d.subscription.organisation
+            for d in deliveries
+            if d.user_id is None and d.subscription.organisation is not None
+        }
+        self._organisation_viewers = {pk: organisation_viewer(org) for pk, org in organisations.items()}
+        self._opted_out = {
+            (subscription_id, email.lower())
+            for subscription_id, email in OptOut.objects.filter(
+                subscription_id__in={d.subscription_id for d in deliveries if d.subscription.organisation_id}
+            ).values_list("subscription_id", "email")
+        }
+        subscriptions = list({d.subscription_id: d.subscription for d in deliveries}.values())
+        prefetch_related_objects(subscriptions, *follows_prefetch())
+        self._follows = {subscription.pk: Follows.of(subscription) for subscription in subscriptions}
+
+    def message(self, delivery: Delivery) -> EmailMultiAlternatives:
+        """The delivery's message in its recipient's language; NothingToSend if it should not go out any more."""
+        self._load()
+        self._still_wanted(delivery)
+        viewer = self._viewer(delivery)
+        language = _language(delivery, self._languages.get(delivery.user_id) if delivery.user_id else None)
+        subscription = delivery.subscription
+        alike = alike_viewer(viewer, red_reporter_ids=self._red_reporters)
+        key: tuple[object, ...] = (
+            delivery.run_id,
+            delivery.window_start,
+            delivery.alert_id,
+            self._follows[subscription.pk].key,
+            alike,
+            language,
+            subscription.organisation_id,
+        )
+        if not self.shared:
+            key = (*key, delivery.pk)
+        rendering = self._renderings.get(key)
+        if rendering is None:
+            # Computed for this recipient's own rights; `alike` only says who else it is good for.
+            with translation.override(language):
+                try:
+                    rendering = self._render(delivery, viewer, language)
+                except NothingToSend as reason:
+                    rendering = reason
+            self._renderings[key] = rendering
+        if isinstance(rendering, NothingToSend):
+            raise rendering
+        return self._addressed(rendering, delivery, language)
+
+    def _viewer(self, delivery: Delivery) -> Viewer:
+        if delivery.user_id is not None:
+            return self._viewers.get(delivery.user_id, ANONYMOUS)
+        organisation_id = delivery.subscription.organisation_id
+        if organisation_id is not None:
+            return self._organisation_viewers.get(organisation_id, ANONYMOUS)
+        return ANONYMOUS
+
+    def _still_wanted(self, delivery: Delivery) -> None:
+        subscription = delivery.subscription
+        if not subscription.is_active:
+            raise NothingToSend(_("The subscription ended before this was sent."))
+        if subscription.organisation is not None:
+            if not subscription.organisation.is_active:
+                raise NothingToSend(_("The organisation is no longer active."))
+            if (subscription.pk, delivery.email.lower()) in self._opted_out:
+                raise NothingToSend(_("The recipient unsubscribed before this was sent."))
+
+    def _render(self, delivery: Delivery, viewer: Viewer, language: str) -> _Rendered:
+        follows = self._follows[delivery.subscription_id]
+        if delivery.run_id is not None:
+            name, context = "digest", _digest(delivery, viewer, follows)
+        elif delivery.alert is not None and delivery.alert.incident_id is not None:
+            name, context = "incident", _incident_alert(delivery, viewer, follows)
+        elif delivery.alert is not None and delivery.alert.advisory is not None:
+            name, context = "advisory", _advisory_alert(delivery.alert.advisory)
+        else:
+            raise NothingToSend(_("What this alert was about no longer exists."))
+        subscription = delivery.subscription
+        recipient, unsubscribe = (_RECIPIENT, _UNSUBSCRIBE) if self.shared else _addresses(delivery)
+        context |= {
+            "subscription": subscription,
+            "recipient": recipient,
+            "unsubscribe_url": unsubscribe,
+            "site_url": absolute_url("/"),
+            "base_url": settings.VIGIL_PUBLIC_URL.rstrip("/"),
+            "manage_url": absolute_url("/alerts/") if subscription.organisation_id else "",
+            "tlp": SharingLevel,
+            # A traveler only ever sees TLP:CLEAR: the warning about forwarding AMBER and RED is not for them.
+            "tlp_warning": not sees_only_public(viewer),
+        }
+        subject = Truncator(one_line(render_to_string(f"{TEMPLATES}/{name}-subject.txt", context))).chars(SUBJECT_MAX)
+        context["subject"] = subject
+        return _Rendered(
+            subject=subject,
+            text=render_to_string(f"{TEMPLATES}/{name}-body.txt", context),
+            html=render_to_string(f"{TEMPLATES}/{name}-body.html", context),
+        )
+
+    def _addressed(self, rendering: _Rendered, delivery: Delivery, language: str) -> EmailMultiAlternatives:
+        recipient, unsubscribe = _addresses(delivery)
+        text, html = rendering.text, rendering.html
+        if self.shared:
+            text = text.replace(_RECIPIENT, recipient).replace(_UNSUBSCRIBE, unsubscribe)
+            html = html.replace(_RECIPIENT, escape(recipient)).replace(_UNSUBSCRIBE, escape(unsubscribe))
+        headers = {
+            **AUTOMATIC,
+            "Content-Language": language,
+            "Message-ID": delivery.message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"Vigil alerts <alerts.{_list_domain()}>",
+        }
+        message = EmailMultiAlternatives(
+            subject=rendering.subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[one_line(delivery.email)],
+            headers=headers,
+        )
+        message.attach_alternative(html, "text/html")
+        return message
+
+
+def _addresses(delivery: Delivery) -> tuple[str, str]:
+    return delivery.email, unsubscribe_url(subscription_id=delivery.subscription_id, email=delivery.email)
 
 
 def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
@@ -182,11 +309,11 @@ def _list_domain() -> str:
     return urlsplit(settings.VIGIL_PUBLIC_URL).hostname or "vigil.localhost"
 
 
-def _digest(delivery: Delivery, viewer: Viewer) -> dict[str, Any]:
+def _digest(delivery: Delivery, viewer: Viewer, follows: Follows) -> dict[str, Any]:
     run = delivery.run
     assert run is not None
     since = delivery.window_start or run.window_end
-    digest = digest_for(viewer=viewer, follows=Follows.of(delivery.subscription), since=since, until=run.window_end)
+    digest = digest_for(viewer=viewer, follows=follows, since=since, until=run.window_end)
     if digest.is_empty:
         raise NothingToSend(_("Nothing this recipient may see changed in the period any more."))
     zone = run.time_zone
@@ -200,7 +327,7 @@ def _digest(delivery: Delivery, viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def _incident_alert(delivery: Delivery, viewer: Viewer) -> dict[str, Any]:
+def _incident_alert(delivery: Delivery, viewer: Viewer, follows: Follows) -> dict[str, Any]:
     assert delivery.alert is not None and delivery.alert.incident_id is not None
     incident = (
         incidents_visible_to(viewer)
@@ -210,7 +337,7 @@ def _incident_alert(delivery: Delivery, viewer: Viewer) -> dict[str, Any]:
     )
     if incident is None:
         raise NothingToSend(_("The recipient may no longer see this incident."))
-    if not Follows.of(delivery.subscription).covers_incident(incident):
+    if not follows.covers_incident(incident):
         raise NothingToSend(_("The incident no longer matches the subscription."))
     return {"incident": incident, "incident_url": absolute_url(incident.get_absolute_url())}
 

@@ -233,6 +233,15 @@ class DigestRun(models.Model):
     planned_at = models.DateTimeField(
         _("deliveries planned"), null=True, blank=True, help_text=_("When every delivery of the run was written.")
     )
+    # Planned in parts, in the order of the subscriptions' ids: where the next part starts.
+    planned_through = models.PositiveBigIntegerField(
+        _("planned up to subscription"),
+        default=0,
+        help_text=_("The deliveries of the subscriptions up to this id are written."),
+    )
+    planning_progress_at = models.DateTimeField(
+        _("last part planned"), null=True, blank=True, help_text=_("When the planning last wrote a part of the run.")
+    )
 
     class Meta:
         ordering = ["-window_end"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from incidents.access import ANONYMOUS, Viewer, organisation_viewer, viewer_for
+from incidents.access import ANONYMOUS, Viewer, organisation_viewer, viewer_for, viewers_for
 from incidents.models import Membership
 
 from .models import Subscription
@@ -31,9 +32,7 @@ def subscription_recipients(subscription: Subscription) -> list[Recipient]:
     if not subscription.is_active:
         return []
     if subscription.organisation_id is None:
-        if subscription.user_id is not None and subscription.user is not None and subscription.user.is_active:
-            return [Recipient(subscription.email.lower(), viewer_for(subscription.user), subscription.user_id)]
-        return [Recipient(subscription.email.lower(), ANONYMOUS)]
+        return _person_recipients(subscription, None)
 
     organisation = subscription.organisation
     assert organisation is not None
@@ -41,14 +40,41 @@ def subscription_recipients(subscription: Subscription) -> list[Recipient]:
     recipients: dict[str, Recipient] = {}
     if subscription.include_members:
         member_ids = Membership.objects.filter(organisation=organisation).values_list("user_id", flat=True)
-        members = get_user_model().objects.filter(pk__in=member_ids, is_active=True).exclude(email="").order_by("pk")
+        members = list(
+            get_user_model().objects.filter(pk__in=member_ids, is_active=True).exclude(email="").order_by("pk")
+        )
+        viewers = viewers_for(members)
         for user in members:
             email = user.email.lower()
             if email not in opted_out and email not in recipients:
-                recipients[email] = Recipient(email, viewer_for(user), user.pk)
+                recipients[email] = Recipient(email, viewers[user.pk], user.pk)
     shared_view = organisation_viewer(organisation)
     for address in subscription.addresses or []:
         email = str(address).strip().lower()
         if email and email not in opted_out and email not in recipients:
             recipients[email] = Recipient(email, shared_view)
     return list(recipients.values())
+
+
+def subscriptions_recipients(subscriptions: Sequence[Subscription]) -> dict[int, list[Recipient]]:
+    """`subscription_recipients` of each subscription, by id; the sharing rights of the people
+    who subscribed for themselves are read together, whatever their number."""
+    people = [s.user for s in subscriptions if s.organisation_id is None and s.user is not None and s.is_active]
+    viewers = viewers_for(people)
+    return {
+        subscription.pk: (
+            _person_recipients(subscription, viewers)
+            if subscription.organisation_id is None and subscription.is_active
+            else subscription_recipients(subscription)
+        )
+        for subscription in subscriptions
+    }
+
+
+def _person_recipients(subscription: Subscription, viewers: dict[int, Viewer] | None) -> list[Recipient]:
+    """A person's subscription: their own view if it is a user's, else an anonymous traveler's."""
+    user = subscription.user if subscription.user_id is not None else None
+    if user is not None and user.is_active:
+        viewer = viewers[user.pk] if viewers is not None else viewer_for(user)
+        return [Recipient(subscription.email.lower(), viewer, user.pk)]
+    return [Recipient(subscription.email.lower(), ANONYMOUS)]

@@ -32,10 +32,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection as database
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .emails import NothingToSend, delivery_message
+from .emails import DeliveryMessages, NothingToSend
 from .models import Delivery, DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -78,18 +80,31 @@ def classify(error: Exception) -> Exception:
     return TransientFailure(text)
 
 
-def _claim(pk: int, now: dt.datetime) -> bool:
-    claimed = (
-        Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(
-            claimed_until=now + dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
+def _claim(pk: int, now: dt.datetime) -> int | None:
+    """Claim the delivery if it is pending, due and held by no live claim: its attempts, counting
+    this one, or None if another worker holds it or it is not due. One statement, so only one
+    worker can win it."""
+    table = Delivery._meta.db_table
+    column = {field.name: database.ops.quote_name(field.column) for field in Delivery._meta.concrete_fields}
+    moment = database.ops.adapt_datetimefield_value(now)
+    lease = database.ops.adapt_datetimefield_value(now + dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS))
+    sql = (
+        f"UPDATE {database.ops.quote_name(table)} SET {column['claimed_until']} = %s, "  # nosec B608  # names from the model
+        f"{column['attempts']} = {column['attempts']} + 1, {column['updated_at']} = %s "
+        f"WHERE {column['id']} = %s AND {column['status']} = %s "
+        f"AND ({column['claimed_until']} IS NULL OR {column['claimed_until']} <= %s) "
+        f"AND ({column['next_attempt_at']} IS NULL OR {column['next_attempt_at']} <= %s) "
+        f"RETURNING {column['attempts']}"
     )
-    return claimed == 1
+    with transaction.atomic(), database.cursor() as cursor:
+        if database.vendor == "postgresql":
+            # The claim need not wait for the disk: a claim lost in a crash only lets another
+            # worker claim the delivery sooner, and the mark "sent" that may follow it commits
+            # synchronously, which writes this claim to disk first (the log is written in order).
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(sql, [lease, moment, pk, DeliveryStatus.PENDING.value, moment, moment])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def _finish(pk: int, **changes: object) -> None:
@@ -151,22 +166,30 @@ def server_unavailable(error: Exception) -> bool:
 
 
 def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
-    """Send each of these deliveries that is still pending and due, once."""
+    """Send each of these deliveries that is still pending and due, once.
+
+    The batch's deliveries are read in one query and their messages built together
+    (`DeliveryMessages`: each distinct content once); each is still claimed, sent and recorded
+    on its own, so a worker that dies mid-batch leaves the rest to be sent by another."""
     report = SendReport()
     connection: BaseEmailBackend | None = None
+    deliveries = Delivery.objects.select_related(
+        "subscription__organisation", "user", "run", "alert__advisory__country", "alert__advisory__region"
+    ).in_bulk(delivery_ids)
+    messages = DeliveryMessages(list(deliveries.values()))
     try:
         for position, pk in enumerate(delivery_ids):
-            if not _claim(pk, timezone.now()):
+            attempts = _claim(pk, timezone.now())
+            if attempts is None or pk not in deliveries:
                 report.skipped.append(pk)
                 continue
             if _sent_before(pk):
                 report.sent.append(pk)
                 continue
-            delivery = Delivery.objects.select_related(
-                "subscription__organisation", "user", "run", "alert__advisory__country", "alert__advisory__region"
-            ).get(pk=pk)
+            delivery = deliveries[pk]
+            delivery.attempts = attempts
             try:
-                message = delivery_message(delivery)
+                message = messages.message(delivery)
             except NothingToSend as reason:
                 _finish(pk, status=DeliveryStatus.CANCELLED, last_error=str(reason))
                 report.cancelled.append(pk)

@@ -164,6 +164,11 @@ ALERTS_CLAIM_SECONDS = env.int("ALERTS_CLAIM_SECONDS", default=300)
 ALERTS_RETRY_BASE_SECONDS = env.int("ALERTS_RETRY_BASE_SECONDS", default=60)
 ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+# A digest batch computes and renders each distinct digest once: the larger, the less often
+# (docker-compose.yml sends digests in batches of 200).
+ALERTS_DIGEST_BATCH_SIZE = env.int("ALERTS_DIGEST_BATCH_SIZE", default=ALERTS_BATCH_SIZE)
+# Subscriptions a digest run plans per transaction: the first e-mails leave while the rest is planned.
+ALERTS_PLAN_PART = env.int("ALERTS_PLAN_PART", default=500)
 ALERTS_CONFIRMATION_DAYS = env.int("ALERTS_CONFIRMATION_DAYS", default=7)
 # The sweeper queues a delivery whose task could not be queued after this long, and one queued
 # but never taken after ALERTS_REQUEUE_AFTER_SECONDS (by then the broker would have handed a

@@ -49,7 +49,8 @@ Who may change what:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.db.models import Q, QuerySet
@@ -85,24 +86,68 @@ ANONYMOUS = Viewer()
 def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    memberships = list(
-        Membership.objects.filter(user_id=user.pk, organisation__is_active=True).values_list("organisation_id", "role")
-    )
-    organisation_ids = frozenset(org_id for org_id, _role in memberships)
-    partner_ids: frozenset[int] = frozenset()
-    if organisation_ids:
-        partner_ids = frozenset(
-            Organisation.partners.through.objects.filter(
-                from_organisation_id__in=organisation_ids, to_organisation__is_active=True
-            ).values_list("to_organisation_id", flat=True)
+    return viewers_for([user])[user.pk]
+
+
+def viewers_for(users: Iterable[AbstractBaseUser]) -> dict[int, Viewer]:
+    """The viewer of each of these users, by id, in at most three queries whatever their number
+    (none for nobody, the partners' only when someone is a member, the operators' only for staff).
+    An inactive user sees what the public sees."""
+    users = list({user.pk: user for user in users}.values())
+    active = [user for user in users if user.is_active]
+    viewers: dict[int, Viewer] = {user.pk: ANONYMOUS for user in users}
+    if not active:
+        return viewers
+    memberships: dict[int, list[tuple[int, str]]] = {user.pk: [] for user in active}
+    for user_id, organisation_id, role in Membership.objects.filter(
+        user_id__in=memberships, organisation__is_active=True
+    ).values_list("user_id", "organisation_id", "role"):
+        memberships[user_id].append((organisation_id, role))
+    member_of = {org_id for rows in memberships.values() for org_id, _role in rows}
+    partners: dict[int, set[int]] = {}
+    if member_of:
+        for from_id, to_id in Organisation.partners.through.objects.filter(
+            from_organisation_id__in=member_of, to_organisation__is_active=True
+        ).values_list("from_organisation_id", "to_organisation_id"):
+            partners.setdefault(from_id, set()).add(to_id)
+    operators = platform_operators([user for user in active if getattr(user, "is_staff", False)])
+    for user in active:
+        organisation_ids = frozenset(org_id for org_id, _role in memberships[user.pk])
+        partner_ids = frozenset(to_id for org_id in organisation_ids for to_id in partners.get(org_id, ()))
+        viewers[user.pk] = Viewer(
+            user_id=user.pk,
+            is_analyst=bool(getattr(user, "is_staff", False)),
+            is_operator=user.pk in operators,
+            organisation_ids=organisation_ids,
+            officer_organisation_ids=frozenset(
+                org_id for org_id, role in memberships[user.pk] if role in OFFICER_ROLES
+            ),
+            partner_organisation_ids=partner_ids - organisation_ids,
         )
-    return Viewer(
-        user_id=user.pk,
-        is_analyst=bool(getattr(user, "is_staff", False)),
-        is_operator=is_platform_operator(user),
-        organisation_ids=organisation_ids,
-        officer_organisation_ids=frozenset(org_id for org_id, role in memberships if role in OFFICER_ROLES),
-        partner_organisation_ids=partner_ids - organisation_ids,
+    return viewers
+
+
+def alike_viewer(viewer: Viewer, *, red_reporter_ids: Collection[int]) -> Viewer:
+    """A viewer that sees exactly the incidents `viewer` sees, and is the same for everyone who does.
+
+    Who the viewer is counts in one rule only: a TLP:RED incident is shown to the person who
+    reported it (`visibility_filter`). For anyone who reported none (`red_reporter_ids`, from
+    `red_incident_reporters`), the user is left out, so that two readers with the same rights
+    are one viewer: a digest that both would get is computed once for both."""
+    if viewer.user_id is None or viewer.user_id in red_reporter_ids:
+        return viewer
+    return replace(viewer, user_id=None)
+
+
+def red_incident_reporters(user_ids: Iterable[int]) -> set[int]:
+    """Which of these users reported a TLP:RED incident (and so see it as its reporter)."""
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    if not ids:
+        return set()
+    return set(
+        Incident.objects.filter(sharing_level=SharingLevel.RED, reporter_id__in=ids)
+        .values_list("reporter_id", flat=True)
+        .distinct()
     )
 
 
@@ -160,10 +205,19 @@ def is_platform_operator(user: AnyUser | None) -> bool:
     """
     if user is None or not user.is_authenticated or not user.is_active or not getattr(user, "is_staff", False):
         return False
+    return user.pk in platform_operators([user])
+
+
+def platform_operators(staff: Sequence[AnyUser]) -> set[int]:
+    """Which of these active staff users are platform operators: one query, none for nobody."""
+    ids = [user.pk for user in staff]
+    if not ids:
+        return set()
     app_label, codename = OPERATOR_PERMISSION
-    return Permission.objects.filter(
-        Q(user__pk=user.pk) | Q(group__user__pk=user.pk), content_type__app_label=app_label, codename=codename
-    ).exists()
+    holders = Permission.objects.filter(
+        Q(user__pk__in=ids) | Q(group__user__pk__in=ids), content_type__app_label=app_label, codename=codename
+    ).values_list("user__pk", "group__user__pk")
+    return {user_id for pair in holders for user_id in pair if user_id in ids}
 
 
 # Who may change what ----------------------------------------------------------------------

@@ -124,3 +124,11 @@ def account_language(user_id: int | None) -> str | None:
     if user_id is None:
         return None
     return AccountSettings.objects.filter(user_id=user_id).values_list("language", flat=True).first()
+
+
+def account_languages(user_ids: Iterable[int]) -> dict[int, str]:
+    """The language each of these people chose for their account, for those who chose one: one query."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return dict(AccountSettings.objects.filter(user_id__in=ids).values_list("user_id", "language"))
