@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,16 +112,24 @@ class ActorDirectory:
             if key not in self._ids and key not in missing:
                 missing[key] = Actor(name=part.name, kind=part.kind)
         if missing:
-            Actor.objects.bulk_create(missing.values(), batch_size=_CHUNK)
-            names = [actor.name for actor in missing.values()]
-            for start in range(0, len(names), _CHUNK):
-                for pk, name in Actor.objects.filter(name__in=names[start : start + _CHUNK]).values_list("pk", "name"):
-                    self._ids[_key(name)] = pk
+            actors = Actor.objects.bulk_create(missing.values(), batch_size=_CHUNK)
+            names = [actor.name for actor in actors]
+            if _returns_ids():
+                self._ids.update((_key(actor.name), actor.pk) for actor in actors)
+            else:
+                for chunk in _chunks(names):
+                    for pk, name in Actor.objects.filter(name__in=chunk).values_list("pk", "name"):
+                        self._ids[_key(name)] = pk
             self.created.extend(names)
         return self._ids
 
     def id_of(self, name: str) -> int:
         return self._ids[_key(name)]
+
+
+def _returns_ids() -> bool:
+    """Whether a bulk insert gives the new rows' ids (PostgreSQL, SQLite 3.35 and later)."""
+    return bool(connection.features.can_return_rows_from_bulk_insert)
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -181,9 +190,17 @@ def incidents_sync(
     Everything happens in one transaction. Raises FileRefused if the database refuses the
     writes (another import of the same file running at the same time, for instance).
     """
+    with incidents_writing(source=source, dry_run=dry_run) as writer:
+        writer.write(planned, report, progress)
+
+
+@contextmanager
+def incidents_writing(*, source: str, dry_run: bool = False) -> Iterator[IncidentWriter]:
+    """A writer of planned incidents, chunk after chunk, all in one transaction (rolled back for a
+    dry run, or if an exception leaves the block). Raises FileRefused if the database refuses the writes."""
     try:
         with import_transaction(dry_run=dry_run):
-            _sync(source, planned, report, progress)
+            yield IncidentWriter(source)
     except IntegrityError as error:
         raise FileRefused(
             _(
@@ -194,41 +211,50 @@ def incidents_sync(
         ) from None
 
 
-def _sync(source: str, planned: list[Planned], report: ImportReport, progress: Progress[Planned]) -> None:
-    now = timezone.now()
-    directory = ActorDirectory()
-    directory.resolve(part for plan in planned for part in plan.actors)
-    target_ids = dict(TargetType.objects.values_list("slug", "pk"))
-    existing = _load_existing(source, [plan.external_id for plan in planned])
-    actor_links, target_links = _load_links([row["pk"] for row in existing.values()])
-    changes = _Changes()
-    for plan in progress(planned, len(planned), _("Comparing")):
-        wanted_actors = {(directory.id_of(part.name), part.role) for part in plan.actors}
-        wanted_targets = {target_ids[slug] for slug in plan.target_types}
-        current = existing.get(plan.external_id)
-        if current is None:
-            changes.create.append(
-                Incident(
-                    **plan.values,
-                    external_source=source,
-                    external_id=plan.external_id,
-                    organisation=None,
-                    reporter=None,
-                    sharing_level=SharingLevel.CLEAR,
-                    status=ReviewStatus.PUBLISHED,
-                    published_at=now,
+class IncidentWriter:
+    """Writes planned incidents a chunk at a time: what one import run knows once (the actors, the
+    target types, the time it runs at) is read once; what the database holds is read per chunk."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.now = timezone.now()
+        self.directory = ActorDirectory()
+        self.target_ids = dict(TargetType.objects.values_list("slug", "pk"))
+
+    def write(self, planned: list[Planned], report: ImportReport, progress: Progress[Planned] = no_progress) -> None:
+        """Create, update or leave each planned incident (no two of one external id); count them in the report."""
+        directory, now = self.directory, self.now
+        directory.resolve(part for plan in planned for part in plan.actors)
+        existing = _load_existing(self.source, [plan.external_id for plan in planned])
+        actor_links, target_links = _load_links([row["pk"] for row in existing.values()])
+        changes = _Changes()
+        for plan in progress(planned, len(planned), _("Comparing")):
+            wanted_actors = {(directory.id_of(part.name), part.role) for part in plan.actors}
+            wanted_targets = {self.target_ids[slug] for slug in plan.target_types}
+            current = existing.get(plan.external_id)
+            if current is None:
+                changes.create.append(
+                    Incident(
+                        **plan.values,
+                        external_source=self.source,
+                        external_id=plan.external_id,
+                        organisation=None,
+                        reporter=None,
+                        sharing_level=SharingLevel.CLEAR,
+                        status=ReviewStatus.PUBLISHED,
+                        published_at=now,
+                    )
                 )
-            )
-            changes.new_actor_links[plan.external_id] = wanted_actors
-            changes.new_target_links[plan.external_id] = wanted_targets
-            report.created.append(plan.external_id)
-            continue
-        changed = _compare(plan, current, wanted_actors, wanted_targets, actor_links, target_links, changes, now)
-        if changed:
-            report.updated.append((plan.external_id, changed))
-        else:
-            report.unchanged.append(plan.external_id)
-    _write(source, changes)
+                changes.new_actor_links[plan.external_id] = wanted_actors
+                changes.new_target_links[plan.external_id] = wanted_targets
+                report.created.append(plan.external_id)
+                continue
+            changed = _compare(plan, current, wanted_actors, wanted_targets, actor_links, target_links, changes, now)
+            if changed:
+                report.updated.append((plan.external_id, changed))
+            else:
+                report.unchanged.append(plan.external_id)
+        _write(self.source, changes)
 
 
 def _compare(
@@ -264,14 +290,16 @@ def _compare(
 def _write(source: str, changes: _Changes) -> None:
     through = Incident.target_types.through
     if changes.create:
-        Incident.objects.bulk_create(changes.create, batch_size=_CHUNK)
-        # Not every database returns the new ids from a bulk insert; ask for them.
-        created_ids = list(changes.new_actor_links)
-        ids: dict[str, int] = {}
-        for chunk in _chunks(created_ids):
-            ids.update(
-                Incident.objects.filter(external_source=source, external_id__in=chunk).values_list("external_id", "pk")
-            )
+        created = Incident.objects.bulk_create(changes.create, batch_size=_CHUNK)
+        ids = {incident.external_id: incident.pk for incident in created}
+        if not _returns_ids():  # older SQLite: ask for them
+            ids = {}
+            for chunk in _chunks(list(changes.new_actor_links)):
+                ids.update(
+                    Incident.objects.filter(external_source=source, external_id__in=chunk).values_list(
+                        "external_id", "pk"
+                    )
+                )
         for external_id, links in changes.new_actor_links.items():
             changes.add_actor_links += [
                 IncidentActor(incident_id=ids[external_id], actor_id=actor, role=role) for actor, role in links
