@@ -4,6 +4,7 @@ its type, date, place, actors and their roles, or the reasons the event is rejec
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +57,8 @@ _DAY_MONTH_YEAR = ("%d %B %Y", "%d %b %Y")
 DATE_FORMATS = '"31 December 2018" or 2018-12-31'
 
 
+# A file of a million rows spans a few thousand days, each read twice per event (checked, then imported).
+@functools.lru_cache(maxsize=8192)
 def parse_date(raw: str) -> dt.date | None:
     """ACLED's date, or ISO 2018-12-31 with any time after it ignored; None if it is not a date."""
     if raw[:4].isdigit():
