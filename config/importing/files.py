@@ -9,12 +9,14 @@ a person can open the file at that line and see what is wrong.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -224,3 +226,102 @@ def require_columns(
             "missing": ", ".join(missing),
         }
         raise FileRefused(" ".join(part for part in (message, hint) if part))
+
+
+# Streaming -------------------------------------------------------------------------------
+
+# How much of a file is read at a time when it is read as a stream.
+_BLOCK = 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class CsvStream:
+    """A CSV file read row by row, as many times as an importer needs, without holding it whole.
+
+    The same file as `read_csv` gives, checked the same way when opened (`open_csv`): its
+    encoding, its columns; `records()` reads its rows from the disk again on each call.
+    """
+
+    path: Path
+    encoding: str
+    columns: list[str]
+    # How Python decodes it, and how many bytes of byte-order mark to skip.
+    codec: str
+    skip: int = 0
+
+    def records(self) -> Iterator[CsvRow]:
+        """The non-blank rows, as `csv_rows` reads them: stripped values, the line each starts on, its problem."""
+        with self._reader() as reader:
+            next(reader)
+            last_line = reader.line_num
+            expected = len(self.columns)
+            for values in reader:
+                first_line, last_line = last_line + 1, reader.line_num
+                if any(value.strip() for value in values):
+                    cells = {name: value.strip() for name, value in zip(self.columns, values, strict=False)}
+                    yield CsvRow(first_line, cells, _row_problem(values, expected))
+
+    @contextmanager
+    def _reader(self) -> Iterator[Any]:
+        try:
+            raw = self.path.open("rb")
+        except OSError as error:
+            raise FileRefused(
+                _("Cannot read %(path)s: %(reason)s.") % {"path": self.path, "reason": error.strerror}
+            ) from None
+        with raw, _large_fields():
+            raw.seek(self.skip)
+            text = io.TextIOWrapper(raw, encoding=self.codec, newline="")
+            reader = csv.reader(text)
+            try:
+                yield reader
+            except csv.Error as error:
+                raise FileRefused(
+                    _("%(path)s is not valid CSV at line %(line)s: %(reason)s.")
+                    % {"path": self.path, "line": reader.line_num, "reason": error}
+                ) from None
+
+
+def open_csv(path: Path, *, what: str, aliases: Mapping[str, str] | None = None) -> CsvStream:
+    """Open a comma-separated file to read as a stream: the same checks and encodings as `read_csv`
+    (except "no rows", which only reading the rows can tell), reading the bytes once to find the
+    encoding and holding none of them."""
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(65536)
+    except OSError as error:
+        raise FileRefused(_("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}) from None
+    _refuse_archive(head, path)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec, encoding, skip = "utf-16", "UTF-16", 0
+    else:
+        _refuse_binary(head, path)
+        skip = len(_BOM) if head.startswith(_BOM) else 0
+        codec, encoding = _stream_encoding(path, skip)
+    stream = CsvStream(path=path, encoding=encoding, columns=[], codec=codec, skip=skip)
+    with stream._reader() as reader:
+        header = next(reader, None)
+    if header is None or not any(name.strip() for name in header):
+        refuse_empty("" if header is None else ",".join(header), path, what=what)
+    assert header is not None
+    _check_delimiter(path, header, what)
+    columns = [normalize_column(name) for name in header]
+    columns = [(aliases or {}).get(name, name) for name in columns]
+    return CsvStream(path=path, encoding=encoding, columns=columns, codec=codec, skip=skip)
+
+
+def _stream_encoding(path: Path, skip: int) -> tuple[str, str]:
+    """UTF-8 if every byte after the mark strictly is, else Windows-1252, else Latin-1 (which maps every byte)."""
+    for codec, encoding in (("utf-8", "UTF-8"), ("cp1252", "Latin-1 (Windows-1252)")):
+        decoder = codecs.getincrementaldecoder(codec)()
+        try:
+            with path.open("rb") as raw:
+                raw.seek(skip)
+                while block := raw.read(_BLOCK):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return codec, encoding
+    return "latin-1", "Latin-1"

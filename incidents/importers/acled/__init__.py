@@ -28,18 +28,30 @@ time_precision 1/2/3 to day/week/month; fatalities to killed (blank: not known; 
 count the injured or abducted, so they are not known); notes to the description; source to
 sources (one per line); severity by `severity_for`. Actor roles: see `role_for`.
 
-Reading is `reading.py`, the taxonomy `taxonomy.py`, matching rows to incidents `matching.py`,
-writing `..sync`.
+The file is read as a stream, twice: a first pass learns where each event's last row is (the rows
+of a dyadic event need not be next to each other) and each actor's kind; the second reads,
+matches and writes a chunk of events at a time (`..running.StreamingImporter`). Memory does not
+grow with the file beyond four bytes a row.
+
+Reading is `reading.py` (the columns `columns.py`), the taxonomy `taxonomy.py`, matching rows to
+incidents `matching.py`, writing `..sync`.
 """
 
 from __future__ import annotations
 
-from ..running import IncidentImporter
-from .matching import match_events
-from .reading import REQUIRED_COLUMNS, read_table
+from ..base import ImportReport
+from ..running import StreamingImporter
+from .columns import REQUIRED_COLUMNS
+from .matching import AcledImport
+from .reading import AcledExport, open_export
 
 SOURCE = "acled"
 
 __all__ = ("REQUIRED_COLUMNS", "SOURCE", "acled_import")
 
-acled_import = IncidentImporter(source=SOURCE, read=read_table, match=match_events)
+
+def _matcher(export: AcledExport, report: ImportReport) -> AcledImport:
+    return AcledImport(report, export.kinds)
+
+
+acled_import = StreamingImporter(source=SOURCE, open=open_export, matcher=_matcher)

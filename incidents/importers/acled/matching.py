@@ -4,24 +4,23 @@ its type, date, place, actors and their roles, or the reasons the event is rejec
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisories.models import Country, Region
-from config.importing.files import CsvRow, CsvTable
-from config.importing.report import Progress
+from config.importing.files import CsvRow
 
 from ...models import DESCRIPTION_MAX_LENGTH, Actor, DatePrecision, IncidentActor, LocationPrecision
 from ...services import MAX_UTC_OFFSET
 from ..base import ImportReport, date_label, fit, parse_coordinates, parse_count, severity_for
 from ..places import Places
 from ..sync import ACTOR_NAME_MAX_LENGTH, ActorPart, Planned
-from .reading import EVENT_COLUMNS
+from .columns import EVENT_COLUMNS
 from .taxonomy import EXPLOSIONS, LEGACY_MAPPED, PROTESTS, RIOTS, STRATEGIC, VAC, TypeChoice, TypeFinder, Unknown
 
 STATE, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS_, CIVILIANS, EXTERNAL = range(1, 9)
@@ -58,6 +57,8 @@ _DAY_MONTH_YEAR = ("%d %B %Y", "%d %b %Y")
 DATE_FORMATS = '"31 December 2018" or 2018-12-31'
 
 
+# A file of a million rows spans a few thousand days, each read twice per event (checked, then imported).
+@functools.lru_cache(maxsize=8192)
 def parse_date(raw: str) -> dt.date | None:
     """ACLED's date, or ISO 2018-12-31 with any time after it ignored; None if it is not a date."""
     if raw[:4].isdigit():
@@ -149,30 +150,65 @@ class _Side:
     main: bool  # actor1/actor2, not an associated actor
 
 
+# An actor's kind as the file suggests it: (named as actor1/actor2 rather than as an associate, kind).
+Kinds = dict[str, tuple[bool, str]]
+_SIDE_COLUMNS = ((1, "actor1", "assoc_actor_1", "inter1"), (2, "actor2", "assoc_actor_2", "inter2"))
+
+
+def event_key(row: CsvRow) -> str:
+    """The event a row belongs to; "" for a row rejected on its own (`row_rejection`)."""
+    return "" if row_rejection(row) else row.get("event_id_cnty")
+
+
+def row_rejection(row: CsvRow) -> str:
+    """Why a row cannot be matched to an event at all, or ""."""
+    event_id = row.get("event_id_cnty")
+    if row.problem:
+        return row.problem
+    if not event_id:
+        return _("event_id_cnty is empty")
+    if len(event_id) > 64:
+        return _("event_id_cnty is longer than 64 characters")
+    return ""
+
+
+def note_kinds(kinds: Kinds, row: CsvRow) -> None:
+    """Learn the kind of each actor the row names from its inter code: the first row naming an
+    actor as actor1/actor2 decides, else the first naming it as an associate."""
+    for _own, actor_column, assoc_column, inter_column in _SIDE_COLUMNS:
+        kind = ACTOR_KINDS.get(inter_code(row.get(inter_column)))
+        if not kind:
+            continue
+        names = [(name, True) for name in split_actors(row.get(actor_column))]
+        names += [(name, False) for name in split_actors(row.get(assoc_column))]
+        for name, main in names:
+            if name not in kinds or (main and not kinds[name][0]):
+                kinds[name] = (main, kind)
+
+
 class AcledImport:
-    def __init__(self, table: CsvTable, report: ImportReport) -> None:
-        self.table = table
+    """Matches an export's events to incidents, a chunk of events at a time; `kinds` are the
+    actor kinds the whole file suggests (a first pass over it learns them, see `note_kinds`)."""
+
+    def __init__(self, report: ImportReport, kinds: Kinds) -> None:
         self.report = report
         self.places = Places()
         self.types = TypeFinder()
         self.latest = (timezone.now() + MAX_UTC_OFFSET).date()
-        # Each actor's kind: from a row naming it as actor1/actor2 if any, else as an associate.
-        self.kinds: dict[str, tuple[bool, str]] = {}
+        self.kinds = kinds
 
-    def groups(self) -> list[list[CsvRow]]:
-        """Rows by event, in the order events first appear; bad rows are rejected here."""
-        events: dict[str, list[CsvRow]] = {}
-        for row in self.table.rows:
-            event_id = row.get("event_id_cnty")
-            if row.problem:
-                self.report.reject(row.line, event_id, row.problem)
-            elif not event_id:
-                self.report.reject(row.line, "", _("event_id_cnty is empty"))
-            elif len(event_id) > 64:
-                self.report.reject(row.line, event_id[:20], _("event_id_cnty is longer than 64 characters"))
-            else:
-                events.setdefault(event_id, []).append(row)
-        return list(events.values())
+    def plan_chunk(self, groups: Iterable[list[CsvRow]]) -> list[Planned]:
+        """The incidents of the chunk's good events; bad rows are rejected in the report."""
+        planned = []
+        for rows in groups:
+            reason = row_rejection(rows[0]) if len(rows) == 1 else ""
+            if reason:
+                event_id = rows[0].get("event_id_cnty")
+                long_id = len(event_id) > 64 and not rows[0].problem
+                self.report.reject(rows[0].line, event_id[:20] if long_id else event_id, reason)
+            elif plan := self.plan(rows):
+                planned.append(plan)
+        return self.with_kinds(planned)
 
     def plan(self, rows: list[CsvRow]) -> Planned | None:
         event_id, first = rows[0].get("event_id_cnty"), rows[0]
@@ -261,10 +297,7 @@ class AcledImport:
     def _sides(self, rows: list[CsvRow]) -> list[_Side]:
         placed: dict[str, _Side] = {}
         for index, row in enumerate(rows):
-            for own, actor_column, assoc_column, inter_column in (
-                (1, "actor1", "assoc_actor_1", "inter1"),
-                (2, "actor2", "assoc_actor_2", "inter2"),
-            ):
+            for own, actor_column, assoc_column, inter_column in _SIDE_COLUMNS:
                 # On a later row of a dyadic export, the row's own actor is the other side.
                 side = own if index == 0 else 3 - own
                 inter = inter_code(row.get(inter_column))
@@ -273,9 +306,6 @@ class AcledImport:
                 for name, main in names:
                     if name not in placed:
                         placed[name] = _Side(name, inter, side, main)
-                    kind = ACTOR_KINDS.get(inter)
-                    if kind and (name not in self.kinds or (main and not self.kinds[name][0])):
-                        self.kinds[name] = (main, kind)
         return list(placed.values())
 
     def _planned(self, rows: list[CsvRow]) -> Planned:
@@ -378,11 +408,3 @@ def target_types_for(event_type: str, civilian_targeting: str, sides: list[_Side
         if "MINUSMA" in side.name or "United Nations" in side.name:
             targets.add("un-staff")
     return targets
-
-
-def match_events(table: CsvTable, report: ImportReport, progress: Progress[Any]) -> list[Planned]:
-    """The incidents the file's good events describe; bad rows are rejected in the report."""
-    importer = AcledImport(table, report)
-    groups = importer.groups()
-    planned = [plan for rows in progress(groups, len(groups), _("Reading events")) if (plan := importer.plan(rows))]
-    return importer.with_kinds(planned)

@@ -1,60 +1,79 @@
-"""Reading an ACLED export: its columns, old or current."""
+"""Reading an ACLED export: its columns, old or current, and its rows event by event."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from config.importing.files import CsvTable, read_csv, require_columns
+from config.importing.files import CsvRow, CsvStream, open_csv, require_columns
+from config.importing.grouping import RowIndex, RowIndexer, grouped
+from config.importing.report import FileRefused
 
+from .columns import COLUMN_ALIASES, REQUIRED_COLUMNS
+from .matching import Kinds, event_key, note_kinds
 from .taxonomy import EVENT_TYPES, LEGACY_EVENT_TYPES
-
-_WHEN_AND_WHAT = ("event_date", "time_precision", "event_type", "sub_event_type")
-_WHERE_AND_HOW_BAD = (
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-)
-REQUIRED_COLUMNS: tuple[str | tuple[str, ...], ...] = (
-    "event_id_cnty",
-    *_WHEN_AND_WHAT,
-    "actor1",
-    "inter1",
-    ("iso", "iso3", "country"),
-    *_WHERE_AND_HOW_BAD,
-)
-# What describes the event itself: the rows of one event must agree on these.
-EVENT_COLUMNS = (*_WHEN_AND_WHAT, "iso", "iso3", "country", *_WHERE_AND_HOW_BAD, "civilian_targeting")
-# Older exports' names for the same columns.
-COLUMN_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 
 
 def what() -> str:
     return _("an ACLED export")
 
 
-def read_table(path: Path) -> CsvTable:
-    """The export's rows, or FileRefused for a file lacking a needed column.
+@dataclass(frozen=True)
+class AcledExport:
+    """An export opened to be read as a stream, after a first pass over its rows that learnt
+    where each event's last row is and the kind the file suggests for each actor."""
+
+    stream: CsvStream
+    index: RowIndex
+    kinds: Kinds
+
+    @property
+    def encoding(self) -> str:
+        return self.stream.encoding
+
+    @property
+    def rows(self) -> int:
+        return self.index.rows
+
+    @property
+    def events(self) -> int:
+        return self.index.keys
+
+    def groups(self) -> Iterator[list[CsvRow]]:
+        """The rows of each event together, read again from the file; a row rejected on its own is alone."""
+        return grouped(self.stream.records(), event_key, self.index)
+
+
+def open_export(path: Path) -> AcledExport:
+    """The export, or FileRefused for a file lacking a needed column.
 
     An export of before 2019 has no sub_event_type: a file without it is read in the old
     taxonomy (see `.taxonomy`) unless a row uses an event type that only the current one has.
     """
-    table = read_csv(path, what=what(), aliases=COLUMN_ALIASES)
+    stream = open_csv(path, what=what(), aliases=COLUMN_ALIASES)
+    indexer, kinds = RowIndexer(), Kinds()
+    current_only = set(EVENT_TYPES) - set(LEGACY_EVENT_TYPES)
+    uses_current = False
+    for row in stream.records():
+        key = event_key(row)
+        indexer.add(key)
+        if key:
+            note_kinds(kinds, row)
+        uses_current = uses_current or row.get("event_type") in current_only
+    index = indexer.finish()
+    if not index.rows:
+        raise FileRefused(_("%(path)s has a header but no rows.") % {"path": path})
     required, hint = REQUIRED_COLUMNS, ""
-    if "sub_event_type" not in table.columns:
-        current_only = set(EVENT_TYPES) - set(LEGACY_EVENT_TYPES)
-        if not any(row.get("event_type") in current_only for row in table.rows):
+    if "sub_event_type" not in stream.columns:
+        if not uses_current:
             required = tuple(column for column in REQUIRED_COLUMNS if column != "sub_event_type")
         else:
             hint = _(
                 "ACLED added sub-event types in 2019; a file without them is read as an export of before "
                 "then, but this one uses event types of the current taxonomy; those of that time are %(old)s."
             ) % {"old": ", ".join(sorted(LEGACY_EVENT_TYPES))}
-    require_columns(path, table.columns, required, what=what(), hint=hint)
-    return table
+    require_columns(path, stream.columns, required, what=what(), hint=hint)
+    return AcledExport(stream=stream, index=index, kinds=kinds)
