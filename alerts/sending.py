@@ -23,6 +23,7 @@ costs one attempt per batch and per wait, not one per queued e-mail.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import smtplib
 from collections.abc import Sequence
@@ -80,29 +81,34 @@ def classify(error: Exception) -> Exception:
     return TransientFailure(text)
 
 
+@functools.cache
+def _claim_sql(vendor: str) -> str:
+    """The claim as one UPDATE that says what it did (RETURNING: PostgreSQL, SQLite 3.35 and later)."""
+    name = {field.name: database.ops.quote_name(field.column) for field in Delivery._meta.concrete_fields}
+    table = database.ops.quote_name(Delivery._meta.db_table)
+    return (
+        f"UPDATE {table} SET {name['claimed_until']} = %s, "  # nosec B608  # names from the model
+        f"{name['attempts']} = {name['attempts']} + 1, {name['updated_at']} = %s "
+        f"WHERE {name['id']} = %s AND {name['status']} = %s "
+        f"AND ({name['claimed_until']} IS NULL OR {name['claimed_until']} <= %s) "
+        f"AND ({name['next_attempt_at']} IS NULL OR {name['next_attempt_at']} <= %s) "
+        f"RETURNING {name['attempts']}"
+    )
+
+
 def _claim(pk: int, now: dt.datetime) -> int | None:
     """Claim the delivery if it is pending, due and held by no live claim: its attempts, counting
     this one, or None if another worker holds it or it is not due. One statement, so only one
     worker can win it."""
-    table = Delivery._meta.db_table
-    column = {field.name: database.ops.quote_name(field.column) for field in Delivery._meta.concrete_fields}
     moment = database.ops.adapt_datetimefield_value(now)
     lease = database.ops.adapt_datetimefield_value(now + dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS))
-    sql = (
-        f"UPDATE {database.ops.quote_name(table)} SET {column['claimed_until']} = %s, "  # nosec B608  # names from the model
-        f"{column['attempts']} = {column['attempts']} + 1, {column['updated_at']} = %s "
-        f"WHERE {column['id']} = %s AND {column['status']} = %s "
-        f"AND ({column['claimed_until']} IS NULL OR {column['claimed_until']} <= %s) "
-        f"AND ({column['next_attempt_at']} IS NULL OR {column['next_attempt_at']} <= %s) "
-        f"RETURNING {column['attempts']}"
-    )
     with transaction.atomic(), database.cursor() as cursor:
         if database.vendor == "postgresql":
             # The claim need not wait for the disk: a claim lost in a crash only lets another
             # worker claim the delivery sooner, and the mark "sent" that may follow it commits
             # synchronously, which writes this claim to disk first (the log is written in order).
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(sql, [lease, moment, pk, DeliveryStatus.PENDING.value, moment, moment])
+        cursor.execute(_claim_sql(database.vendor), [lease, moment, pk, DeliveryStatus.PENDING.value, moment, moment])
         row = cursor.fetchone()
     return int(row[0]) if row else None
 
