@@ -45,6 +45,18 @@ def memberships_of(user: AnyUser | None) -> QuerySet[Membership]:
 
 # Incident lists, the CSV export and the public pages' recent incidents ---------------------
 
+# Columns of an incident that no list shows (the pages' rows, the API's rows and GeoJSON features):
+# the long texts, read only by the incident's own page.
+LONG_TEXTS = (
+    "description",
+    "sources",
+    "import_repairs",
+    "source_terms",
+    "retraction_reason",
+    "submission_key",
+    "submission_digest",
+)
+
 # Most recent public incidents shown on a country or region advisory page.
 RECENT_PUBLIC_INCIDENTS = 10
 # Rows the CSV export reads per query; each batch loads its actors and target types in two more.
@@ -59,8 +71,9 @@ def incident_list_for(
     organisation_ids: Iterable[int] | None = None,
 ) -> QuerySet[Incident]:
     """The incidents of a list page, newest first: what the user may see, in a place or of some
-    organisations. Loads the actors that a row names; filters are applied on top by the caller."""
-    incidents = incidents_visible_to(user).prefetch_related(None).prefetch_related("actors")
+    organisations. Loads the actors that a row names, and no long text; filters are applied on top
+    by the caller."""
+    incidents = incidents_visible_to(user).prefetch_related(None).prefetch_related("actors").defer(*LONG_TEXTS)
     if country is not None:
         incidents = incidents.filter(country=country)
     if region is not None:

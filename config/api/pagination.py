@@ -37,10 +37,11 @@ class CursorPagination(pagination.CursorPagination):
             raise self._invalid()
         return cursor
 
-    def _fits(self, position: str) -> bool:
+    def _fits(self, position: str, ordering: str | None = None) -> bool:
+        """Whether the ordering field (or the field `ordering` names) can hold the position."""
         if "\x00" in position:
             return False
-        field = _ordering_field(getattr(self, "_ordered_model", None), self.ordering[0])
+        field = _ordering_field(getattr(self, "_ordered_model", None), ordering or self.ordering[0])
         if field is None:
             return True
         try:

@@ -8,12 +8,14 @@ parameter, never a filter quietly dropped.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -22,7 +24,7 @@ from advisories.models import Country, Region, ThreatCategory
 from config.api.filters import IdFilter, UTCDateTimeFilter, named
 
 from ..filters import IncidentFilter, IncidentFilterForm
-from ..models import Actor, Incident, IncidentType
+from ..models import GRID_CELLS_PER_DEGREE, GRID_ROW_WIDTH, Actor, Incident, IncidentType
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -103,6 +105,38 @@ def _on_the_grid(number: Decimal, edge: str) -> Decimal:
     return number.quantize(COORDINATE_STEP, rounding=ROUND_CEILING if edge == "min" else ROUND_FLOOR)
 
 
+# A box over more rows of the map grid than this (3 degrees of latitude) is looked up by its
+# coordinates alone: it holds so much of a country that walking the newest incidents finds its
+# page sooner than the cells' index would.
+GRID_ROWS_LOOKED_UP = 30 + 2
+
+
+def _grid_line(coordinate: Decimal, offset: int) -> int:
+    """The row (latitude, offset 90) or column (longitude, offset 180) of the grid of `Incident.grid_cell`."""
+    return math.floor((coordinate + offset) * GRID_CELLS_PER_DEGREE)
+
+
+def grid_cells(box: BBox) -> Q | None:
+    """The cells of `Incident.grid_cell` that the box touches, as one range of cell numbers per
+    row of the grid, widened by a cell on every side: the database computes the cells of the
+    coordinates (SQLite in binary floating point), and a point on a cell's edge may fall on either
+    side of it. The exact test of the coordinates decides; this lets an index find the candidates.
+    None for a box too tall to gain from it."""
+    last_row = 180 * GRID_CELLS_PER_DEGREE
+    last_column = GRID_ROW_WIDTH - 1
+    rows = range(max(_grid_line(box.min_lat, 90) - 1, 0), min(_grid_line(box.max_lat, 90) + 1, last_row) + 1)
+    if len(rows) > GRID_ROWS_LOOKED_UP:
+        return None
+    west, east = _grid_line(box.min_lon, 180) - 1, _grid_line(box.max_lon, 180) + 1
+    spans = [(west, east)] if box.min_lon <= box.max_lon else [(west, last_column), (0, east)]
+    cells = Q()
+    for row in rows:
+        for first, last in spans:
+            first, last = max(first, 0), min(last, last_column)
+            cells |= Q(grid_cell__gte=row * GRID_ROW_WIDTH + first, grid_cell__lte=row * GRID_ROW_WIDTH + last)
+    return cells
+
+
 @extend_schema_field({"type": "string", "pattern": r"^[^,]+,[^,]+,[^,]+,[^,]+$", "example": "-5.5,10,4.5,25"})
 class BBoxFilter(django_filters.Filter):
     field_class = BBoxField
@@ -115,7 +149,50 @@ class BBoxFilter(django_filters.Filter):
             inside &= Q(longitude__gte=value.min_lon, longitude__lte=value.max_lon)
         else:
             inside &= Q(longitude__gte=value.min_lon) | Q(longitude__lte=value.max_lon)
-        return qs.filter(inside)
+        cells = grid_cells(value)
+        if cells is None:
+            return qs.filter(inside)
+        return listed_by_id(qs.filter(cells & inside), from_the_rows=False)
+
+
+# The name of the list's order when a filter chose how it is read (IncidentPagination,
+# incidents/api/views.py): the id, as the index of ids reads it or as an expression that it cannot.
+LISTED_BY = "listed_by"
+# Marks (as an alias, which selects nothing) a list whose dates are bounded above.
+DATES_BOUNDED = "dates_bounded"
+# A row that the newest-first walk passes costs about as much as ten index entries of a date
+# range: the walk reads each row from the table to test its date, the range reads only the index.
+WALK_COST = 10
+
+
+def sorted_by_date_range(day: dt.date) -> bool:
+    """Whether the newest incidents of dates up to `day` are found sooner among the incidents of
+    those dates (by the date index, then sorted by id) than by walking every incident from the
+    newest logged. Ids follow logging, and logging follows dates: the walk passes every incident
+    logged since `day` before its first match, which PostgreSQL's planner does not know (it takes
+    dates and ids for unrelated). Asked of the ids around `day`: three index probes, one query."""
+    first_after = Incident.objects.filter(occurred_on__gt=day).order_by("occurred_on", "pk").values("pk")[:1]
+    ends = Incident.objects.filter(pk=Subquery(first_after)).values_list(
+        "pk",
+        Subquery(Incident.objects.order_by("pk").values("pk")[:1]),
+        Subquery(Incident.objects.order_by("-pk").values("pk")[:1]),
+    )
+    found = ends.first()
+    if found is None:
+        return False  # nothing after the day: the newest incidents are all of it
+    boundary, first, last = found
+    return (last - boundary) * WALK_COST > boundary - first
+
+
+def listed_by_id(queryset: QuerySet[Incident], *, from_the_rows: bool) -> QuerySet[Incident]:
+    """The queryset with its order named LISTED_BY: the id, or with `from_the_rows` the id as an
+    expression, which PostgreSQL cannot read from the index of ids, so that it takes the rows the
+    other filters select by their own index and sorts their ids instead. An order already named
+    (by the dates) is kept."""
+    if LISTED_BY in queryset.query.annotations:
+        return queryset
+    listed_by = ExpressionWrapper(F("pk") + 0, output_field=BigIntegerField()) if from_the_rows else F("pk")
+    return queryset.annotate(**{LISTED_BY: listed_by})
 
 
 def category_filter(field_name: str, help_text: StrOrPromise = CATEGORY_HELP) -> django_filters.ModelChoiceFilter:
@@ -150,6 +227,7 @@ class IncidentApiFilter(IncidentFilter):
     occurred_before = django_filters.DateFilter(
         field_name="occurred_on",
         lookup_expr="lte",
+        method="filter_occurred_before",
         help_text=_("Incidents of this date (YYYY-MM-DD) or earlier."),
         error_messages={"invalid": _("Write the date as YYYY-MM-DD, e.g. 2024-09-17.")},
     )
@@ -198,6 +276,14 @@ class IncidentApiFilter(IncidentFilter):
 
     def __init__(self, data: Any = None, queryset: QuerySet[Incident] | None = None, **kwargs: Any) -> None:
         super().__init__(data, queryset, signed_in=True, **kwargs)
+
+    def filter_occurred_before(
+        self, queryset: QuerySet[Incident], name: str, value: dt.date | None
+    ) -> QuerySet[Incident]:
+        if value is None:
+            return queryset
+        queryset = queryset.filter(occurred_on__lte=value).alias(**{DATES_BOUNDED: Value(True)})
+        return listed_by_id(queryset, from_the_rows=sorted_by_date_range(value))
 
 
 class ActorFilter(django_filters.FilterSet):

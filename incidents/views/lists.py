@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from advisories.models import Country, Region
@@ -29,6 +30,10 @@ from ..selectors import incident_export_rows, incident_list_for
 from .editing import forbidden, problem_page
 
 PAGE_SIZE = 50
+# The lists count their incidents up to this many, or up to the end of the page asked for if it
+# is further; beyond, they say "more than": counting every public incident of a country on each
+# view read 320,000 index entries at a million incidents (bench/lists_at_scale.py).
+COUNT_BOUND = 1000
 
 
 class IncidentPaginator(Paginator):
@@ -36,11 +41,29 @@ class IncidentPaginator(Paginator):
 
     PostgreSQL then sorts and skips only narrow (id, date) rows: page 500 of 100,000 incidents
     no longer sorts 25,000 full rows with their descriptions (see bench/incident_lists.py).
-    One query more than a plain Paginator, whatever the page."""
+    One query more than a plain Paginator, whatever the page.
 
-    def __init__(self, incidents: QuerySet[Incident], per_page: int) -> None:
+    The count stops at `bound`, the end of the page asked for or COUNT_BOUND if that is further:
+    past it, `more_than` is that bound, the pages known so far are its pages plus one, and the
+    last page is not offered. Reading on is always possible, one page after another."""
+
+    def __init__(self, incidents: QuerySet[Incident], per_page: int, *, wanted: int | str | None = 1) -> None:
         super().__init__(incidents, per_page)
         self.incidents = incidents
+        self.bound = max(COUNT_BOUND, _page_number(wanted) * per_page)
+
+    @cached_property
+    def count(self) -> int:
+        return self.incidents.order_by()[: self.bound + 1].count()
+
+    @property
+    def more_than(self) -> int | None:
+        """The bound when there are more incidents than it, None when the count is exact."""
+        return self.bound if self.count > self.bound else None
+
+    @property
+    def pages_more_than(self) -> int:
+        return self.bound // self.per_page
 
     def page(self, number: int | str) -> Page[Incident]:
         number = self.validate_number(number)
@@ -50,6 +73,15 @@ class IncidentPaginator(Paginator):
             top = self.count
         ids = list(self.incidents.values_list("pk", flat=True)[bottom:top])
         return Page(list(self.incidents.filter(pk__in=ids)), number, self)
+
+
+def _page_number(number: int | str | None) -> int:
+    """The page asked for, as `Paginator.get_page` reads it (1 for what is not a number), at most
+    a page past any list: a number such as 10**30 would not fit the count's LIMIT."""
+    try:
+        return min(max(int(number or 1), 1), 10**7)
+    except (TypeError, ValueError):
+        return 1
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
@@ -160,7 +192,8 @@ def _list_page(
     valid = filterset.form.is_valid() if filterset.is_bound else True
     page: Page[Incident] | None = None
     if valid:
-        page = IncidentPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        wanted = request.GET.get("page")
+        page = IncidentPaginator(filterset.qs, PAGE_SIZE, wanted=wanted).get_page(wanted)
         for incident in page.object_list:
             # The reporting organisation, or None where the viewer may not learn it.
             setattr(incident, "shown_reporter", incident.organisation if may_see_reporter(viewer, incident) else None)  # noqa: B010

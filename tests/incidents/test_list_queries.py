@@ -108,6 +108,27 @@ def test_list_pages_and_export_run_the_same_queries_for_3_or_30_incidents(client
     assert counts[0] == counts[1]
 
 
+def test_the_public_country_list_runs_nine_queries_and_reads_no_long_text(client, db):
+    place = RegionFactory.create()
+    build_incidents(3, organisation=None, place=place)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/countries/{place.country.code.lower()}/incidents/")
+
+    assert response.status_code == 200
+    statements = [query["sql"] for query in queries.captured_queries]
+    # The country; the count up to its bound; the page's ids; their rows; their actors; the
+    # choices of the filters (regions, types, threat categories, actors).
+    assert len(statements) == 9, statements
+    assert sum('FROM "advisories_country"' in sql for sql in statements) == 1
+    rows = [sql for sql in statements if '"incidents_incident"."title"' in sql]
+    assert len(rows) == 1
+    for long_text in ("description", "sources", "source_terms", "import_repairs", "retraction_reason"):
+        assert f'"incidents_incident"."{long_text}"' not in rows[0]
+    # Counted up to the bound, never over every incident of the country.
+    assert any("COUNT(*)" in sql and "LIMIT 1001" in sql for sql in statements)
+
+
 def test_advisory_pages_run_the_same_queries_for_few_or_many_incidents(client, db):
     place = RegionFactory.create()
     AdvisoryFactory.create(country=place.country, level=2)

@@ -13,6 +13,7 @@ from incidents.models import (
     ReviewStatus,
     SharingLevel,
 )
+from incidents.views import lists
 from tests.factories import (
     ActorFactory,
     IncidentFactory,
@@ -185,6 +186,58 @@ def test_lists_are_paginated_by_fifty_newest_first_keeping_the_filters(client, d
     assert "51 incidents" in text_of(first)
     assert "Page 1 of 2" in text_of(first)
     assert 'href="?severity_min=4&amp;page=2"' in first.content.decode()
+
+
+def test_a_list_of_more_incidents_than_the_count_bound_says_there_are_more_and_still_pages_on(client, db, monkeypatch):
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    monkeypatch.setattr(lists, "COUNT_BOUND", 4)
+    start = dt.date(2024, 1, 1)
+    for n in range(7):
+        IncidentFactory.create(title=f"Incident {n}", occurred_on=start + dt.timedelta(days=n))
+
+    first = client.get("/countries/ml/incidents/")
+    third = client.get("/countries/ml/incidents/?page=3")
+    fourth = client.get("/countries/ml/incidents/?page=4")
+
+    assert "More than 4 incidents" in text_of(first)
+    assert "Page 1 of more than 2" in text_of(first)
+    assert 'href="?page=2"' in first.content.decode()
+    # The last page is not known: no link to it.
+    assert "Last" not in text_of(first)
+    # Further on, the count goes as far as the page asked for.
+    assert listed_titles(third) == ["Incident 2", "Incident 1"]
+    assert "More than 6 incidents" in text_of(third)
+    assert "Page 3 of more than 3" in text_of(third)
+    # Where the end is within reach, the count is exact again.
+    assert listed_titles(fourth) == ["Incident 0"]
+    assert "7 incidents" in text_of(fourth)
+    assert "Page 4 of 4" in text_of(fourth)
+
+
+def test_a_list_within_the_count_bound_gives_the_exact_count_and_the_last_page(client, db, monkeypatch):
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    monkeypatch.setattr(lists, "COUNT_BOUND", 4)
+    for n in range(4):
+        IncidentFactory.create(title=f"Incident {n}")
+
+    page = client.get("/countries/ml/incidents/")
+
+    assert "4 incidents" in text_of(page)
+    assert "More than" not in text_of(page)
+    assert "Page 1 of 2" in text_of(page)
+    assert 'href="?page=2">Last' in page.content.decode()
+
+
+def test_the_count_bound_says_more_than_in_french(client, db, monkeypatch):
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    monkeypatch.setattr(lists, "COUNT_BOUND", 4)
+    for n in range(5):
+        IncidentFactory.create(title=f"Incident {n}")
+
+    page = client.get("/countries/ml/incidents/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert "Plus de 4 incidents" in text_of(page)
+    assert "Page 1 sur plus de 2" in text_of(page)
 
 
 def test_a_page_number_past_the_end_shows_the_last_page(client, db):
