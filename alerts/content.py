@@ -218,7 +218,11 @@ def _changed_incidents(
 ) -> QuerySet[Incident]:
     recent = Q(created_at__gte=since, created_at__lt=until) | Q(updated_at__gte=since, updated_at__lt=until)
     return (
-        incidents_visible_to(viewer).filter(follows.incident_filter() & place & recent).order_by("-occurred_on", "-pk")
+        incidents_visible_to(viewer)
+        .filter(follows.incident_filter() & place & recent)
+        # An e-mail names no actors and no target types (templates/alerts/email/_incident.*).
+        .prefetch_related(None)
+        .order_by("-occurred_on", "-pk")
     )
 
 
