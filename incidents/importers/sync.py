@@ -331,7 +331,12 @@ def _copy_incidents(new_values: dict[str, Any], rows: list[dict[str, Any]]) -> d
     import's time; here each row is a tuple, and only the JSON values go through their field.
     """
     now = new_values["published_at"]
-    fields = [field for field in Incident._meta.concrete_fields if not field.primary_key]
+    # The database computes the generated columns (the map grid cell) itself.
+    fields = [
+        field
+        for field in Incident._meta.concrete_fields
+        if not field.primary_key and not getattr(field, "generated", False)
+    ]
     prototype = Incident(**new_values, **rows[0], created_at=now, updated_at=now)
     # Every column the rows do not give, as the ORM would write it (defaults, auto_now, the import's own).
     fixed = {

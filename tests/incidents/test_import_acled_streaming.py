@@ -172,3 +172,19 @@ def test_the_command_imports_a_latin_1_export_read_as_a_stream(tmp_path):
 
     assert "(Latin-1 (Windows-1252))" in out.getvalue()
     assert Incident.objects.filter(external_id="MLI9008").exists()
+
+
+def test_an_imported_event_is_on_the_map_grid_that_finds_it_by_a_box_around_it():
+    acled_import(path=CURRENT)
+    placed = Incident.objects.exclude(latitude=None).exclude(longitude=None)
+    assert placed.exists()
+    # The grid cell is the database's own computation, whichever way the rows were written.
+    assert not placed.filter(grid_cell=None).exists()
+    incident = placed.first()
+    assert incident is not None and incident.latitude is not None and incident.longitude is not None
+    box = Incident.objects.filter(
+        grid_cell=incident.grid_cell,
+        latitude__range=(incident.latitude - 1, incident.latitude + 1),
+        longitude__range=(incident.longitude - 1, incident.longitude + 1),
+    )
+    assert incident in box
