@@ -180,7 +180,7 @@ def csv_rows(
 def _row_problem(values: list[str], expected: int) -> str:
     if len(values) != expected:
         return _("%(found)s fields where the header has %(expected)s") % {"found": len(values), "expected": expected}
-    if any("\x00" in value for value in values):
+    if "\x00" in "".join(values):
         return _("contains a NUL character")
     return ""
 
@@ -255,11 +255,12 @@ class CsvStream:
         with self._reader() as reader:
             next(reader)
             last_line = reader.line_num
-            expected = len(self.columns)
+            columns, expected, strip = self.columns, len(self.columns), str.strip
             for values in reader:
                 first_line, last_line = last_line + 1, reader.line_num
-                if any(value.strip() for value in values):
-                    cells = {name: value.strip() for name, value in zip(self.columns, values, strict=False)}
+                stripped = list(map(strip, values))
+                if any(stripped):
+                    cells = dict(zip(columns, stripped, strict=False))
                     yield CsvRow(first_line, cells, _row_problem(values, expected))
 
     @contextmanager

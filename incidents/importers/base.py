@@ -5,6 +5,7 @@ report, and the values every incident data set gives (coordinates, counts of peo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -151,6 +152,8 @@ def severity_for(*, default: int, killed: int | None, injured: int | None, abduc
     return min(max(severity, 1), 5)
 
 
+# A file of a million rows spans a few thousand days.
+@functools.lru_cache(maxsize=8192)
 def date_label(occurred_on: dt.date, precision: str) -> str:
     """An imported incident's date as its title gives it: "30 Dec 2018", "week of 10 Dec 2018", "Oct 2018", "2014"."""
     day = f"{occurred_on.day} {occurred_on:%b %Y}"

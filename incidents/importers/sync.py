@@ -14,6 +14,9 @@ retraction of an imported incident stands.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -80,6 +83,8 @@ class Planned:
         self.values.setdefault("source_terms", {})
 
 
+# A file names a few dozen actors, each on thousands of rows.
+@functools.lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -141,8 +146,13 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
 def _load_existing(source: str, external_ids: list[str]) -> dict[str, dict[str, Any]]:
     existing: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(external_ids):
-        rows = Incident.objects.filter(external_source=source, external_id__in=chunk).values(
-            "pk", "external_id", *IMPORTED_FIELDS
+        # `external_id <> ''` lets PostgreSQL use the partial index incident_unique_external_identity:
+        # it cannot infer it from an IN list of more than 100 values, and read the whole table instead.
+        rows = (
+            Incident.objects.filter(external_source=source, external_id__in=chunk)
+            .exclude(external_id="")
+            .order_by()
+            .values("pk", "external_id", *IMPORTED_FIELDS)
         )
         existing.update({row["external_id"]: row for row in rows})
     return existing
@@ -222,6 +232,7 @@ class IncidentWriter:
         self.now = timezone.now()
         self.directory = ActorDirectory()
         self.target_ids = dict(TargetType.objects.values_list("slug", "pk"))
+        self.created = 0
 
     def write(self, planned: list[Planned], report: ImportReport, progress: Progress[Planned] = no_progress) -> None:
         """Create, update or leave each planned incident (no two of one external id); count them in the report."""
@@ -246,6 +257,9 @@ class IncidentWriter:
             else:
                 report.unchanged.append(plan.external_id)
         _write(self._new_values(), changes)
+        created_before, self.created = self.created, self.created + len(changes.create)
+        if created_before < _ANALYZE_AFTER <= self.created and connection.vendor == "postgresql":
+            _analyze_incidents()
 
     def _new_values(self) -> dict[str, Any]:
         """What every incident an import creates has."""
@@ -257,6 +271,25 @@ class IncidentWriter:
             "status": ReviewStatus.PUBLISHED,
             "published_at": self.now,
         }
+
+
+# How many incidents an import creates before it has PostgreSQL count them.
+_ANALYZE_AFTER = 10_000
+
+
+def _analyze_incidents() -> None:
+    """Refresh the planner's statistics of the incidents table with the rows this transaction inserted.
+
+    Autovacuum cannot see an import's rows before it commits: without this, the planner goes on
+    believing that few incidents come from the import's source (none, in a new database), and looks
+    up each chunk's external ids by reading every incident of that source so far, so that the
+    lookups of a million-row import grow with the table. ANALYZE counts the transaction's own
+    inserts; once they are counted, the planner looks each external id up in the index however
+    large the table grows (the share of the source's incidents and the uniqueness of external ids
+    do not change). Its statistics are rolled back with the transaction.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + connection.ops.quote_name(Incident._meta.db_table))
 
 
 def _compare(
@@ -338,32 +371,34 @@ def _copy_incidents(new_values: dict[str, Any], rows: list[dict[str, Any]]) -> d
         if not field.primary_key and not getattr(field, "generated", False)
     ]
     prototype = Incident(**new_values, **rows[0], created_at=now, updated_at=now)
-    # Every column the rows do not give, as the ORM would write it (defaults, auto_now, the import's own).
-    fixed = {
-        field.attname: field.get_db_prep_save(getattr(prototype, field.attname), connection)
-        for field in fields
-        if field.attname not in rows[0]
-    }
+    # The columns the rows give, then every other column as the ORM would write it (defaults,
+    # auto_now, the import's own): the same for every row.
     given = [field for field in fields if field.attname in rows[0]]
-    adapted = {field.attname for field in given if isinstance(field, models.JSONField)}
-    columns = [field.column for field in fields]
+    fixed = [field for field in fields if field.attname not in rows[0]]
+    fixed_values = [field.get_db_prep_save(getattr(prototype, field.attname), connection) for field in fixed]
+    row_values = operator.itemgetter(*(field.attname for field in given))
+    # JSON values as the text COPY reads, the same text the field's adapter would send.
+    json_fields = [
+        (index, functools.partial(json.dumps, cls=field.encoder))
+        for index, field in enumerate(given)
+        if isinstance(field, models.JSONField)
+    ]
     table = Incident._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
         )
         ids = [pk for (pk,) in cursor.fetchall()]
+        columns = ["id", *(field.column for field in given), *(field.column for field in fixed)]
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, ["id", *columns]))
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
-        json_field = {field.attname: field for field in given if field.attname in adapted}
         with cursor.cursor.copy(copy_sql) as copy:
             for pk, row in zip(ids, rows, strict=True):
-                values = {
-                    name: json_field[name].get_db_prep_save(value, connection) if name in adapted else value
-                    for name, value in row.items()
-                }
-                copy.write_row([pk, *(values[f.attname] if f.attname in values else fixed[f.attname] for f in fields)])
+                values = list(row_values(row))
+                for index, dumps in json_fields:
+                    values[index] = dumps(values[index])
+                copy.write_row([pk, *values, *fixed_values])
     return {row["external_id"]: pk for pk, row in zip(ids, rows, strict=True)}
 
 

@@ -57,7 +57,7 @@ _DAY_MONTH_YEAR = ("%d %B %Y", "%d %b %Y")
 DATE_FORMATS = '"31 December 2018" or 2018-12-31'
 
 
-# A file of a million rows spans a few thousand days, each read twice per event (checked, then imported).
+# A file of a million rows spans a few thousand days.
 @functools.lru_cache(maxsize=8192)
 def parse_date(raw: str) -> dt.date | None:
     """ACLED's date, or ISO 2018-12-31 with any time after it ignored; None if it is not a date."""
@@ -91,6 +91,8 @@ def _iso_date(raw: str) -> dt.date | None:
         return None
 
 
+# A file names a few dozen categories and actors, each on thousands of rows.
+@functools.lru_cache(maxsize=1024)
 def inter_code(raw: str) -> int:
     """ACLED's actor category, 1-8, from its number or name; 0 when unknown."""
     raw = raw.strip()
@@ -116,7 +118,13 @@ def unknown_inters(rows: list[CsvRow]) -> list[Unknown]:
 
 
 def split_actors(raw: str) -> list[str]:
-    return [name.strip() for name in raw.split(";") if name.strip()]
+    return list(actor_names(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def actor_names(raw: str) -> tuple[str, ...]:
+    """The names of a cell of actors, once per distinct cell."""
+    return tuple(name.strip() for name in raw.split(";") if name.strip())
 
 
 def role_for(event_type: str, sub_event_type: str, side: int, inter: int) -> str:
@@ -153,6 +161,7 @@ class _Side:
 # An actor's kind as the file suggests it: (named as actor1/actor2 rather than as an associate, kind).
 Kinds = dict[str, tuple[bool, str]]
 _SIDE_COLUMNS = ((1, "actor1", "assoc_actor_1", "inter1"), (2, "actor2", "assoc_actor_2", "inter2"))
+_ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 
 
 def event_key(row: CsvRow) -> str:
@@ -172,23 +181,48 @@ def row_rejection(row: CsvRow) -> str:
     return ""
 
 
+def _named(values: dict[str, str], actor_column: str, assoc_column: str) -> tuple[tuple[str, bool], ...]:
+    """The actors a row names on one side: (name, named as actor1/actor2 rather than as an associate)."""
+    return _side_names(values.get(actor_column, ""), values.get(assoc_column, ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _side_names(actors: str, associates: str) -> tuple[tuple[str, bool], ...]:
+    return (*((name, True) for name in actor_names(actors)), *((name, False) for name in actor_names(associates)))
+
+
 def note_kinds(kinds: Kinds, row: CsvRow) -> None:
     """Learn the kind of each actor the row names from its inter code: the first row naming an
     actor as actor1/actor2 decides, else the first naming it as an associate."""
+    values = row.values
     for _own, actor_column, assoc_column, inter_column in _SIDE_COLUMNS:
-        kind = ACTOR_KINDS.get(inter_code(row.get(inter_column)))
+        kind = ACTOR_KINDS.get(inter_code(values.get(inter_column, "")))
         if not kind:
             continue
-        names = [(name, True) for name in split_actors(row.get(actor_column))]
-        names += [(name, False) for name in split_actors(row.get(assoc_column))]
-        for name, main in names:
+        for name, main in _named(values, actor_column, assoc_column):
             if name not in kinds or (main and not kinds[name][0]):
                 kinds[name] = (main, kind)
 
 
+@dataclass(frozen=True)
+class _Fields:
+    """An event's own values, parsed once: what checking it finds wrong, and what its incident is made of."""
+
+    problems: str
+    occurred_on: dt.date | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    country: Country | None = None
+    killed: int | None = None
+
+
 class AcledImport:
     """Matches an export's events to incidents, a chunk of events at a time; `kinds` are the
-    actor kinds the whole file suggests (a first pass over it learns them, see `note_kinds`)."""
+    actor kinds the whole file suggests (a first pass over it learns them, see `note_kinds`).
+
+    A file names a few hundred places, countries and coordinates, each on many rows: each
+    distinct value is parsed and placed once per run (the reasons are in the run's language).
+    """
 
     def __init__(self, report: ImportReport, kinds: Kinds) -> None:
         self.report = report
@@ -196,6 +230,9 @@ class AcledImport:
         self.types = TypeFinder()
         self.latest = (timezone.now() + MAX_UTC_OFFSET).date()
         self.kinds = kinds
+        self._coordinates: dict[tuple[str, str], tuple[Decimal | None, Decimal | None, str]] = {}
+        self._countries: dict[tuple[str, str, str], Country | None] = {}
+        self._placed: dict[tuple[int, str, Decimal, Decimal], tuple[Region | None, str, list[Unknown]]] = {}
 
     def plan_chunk(self, groups: Iterable[list[CsvRow]]) -> list[Planned]:
         """The incidents of the chunk's good events; bad rows are rejected in the report."""
@@ -208,24 +245,30 @@ class AcledImport:
                 self.report.reject(rows[0].line, event_id[:20] if long_id else event_id, reason)
             elif plan := self.plan(rows):
                 planned.append(plan)
-        return self.with_kinds(planned)
+        return planned
 
     def plan(self, rows: list[CsvRow]) -> Planned | None:
         event_id, first = rows[0].get("event_id_cnty"), rows[0]
-        problems = self._disagreements(rows) or self._event_problems(first)
+        problems = self._disagreements(rows)
+        fields = _Fields(problems) if problems else self._fields(first)
         row_problems = {row.line: reason for row in rows if (reason := self._row_problem(row))}
-        if problems or row_problems:
+        if fields.problems or row_problems:
             for row in rows:
                 reason = (
-                    problems
+                    fields.problems
                     or row_problems.get(row.line)
                     or _("another row of this event (line %(line)s) is rejected") % {"line": min(row_problems)}
                 )
                 self.report.reject(row.line, event_id, reason)
             return None
-        return self._planned(rows)
+        return self._planned(rows, fields)
 
     def _disagreements(self, rows: list[CsvRow]) -> str:
+        if len(rows) == 1:
+            return ""
+        first = rows[0].values
+        if all(_agree(first, row.values) for row in rows[1:]):
+            return ""
         for column in EVENT_COLUMNS:
             values = {row.get(column) for row in rows}
             if len(values) > 1:
@@ -237,10 +280,11 @@ class AcledImport:
         return ""
 
     def _row_problem(self, row: CsvRow) -> str:
-        if not row.get("actor1"):
+        values = row.values
+        if not values.get("actor1"):
             return _("actor1 is empty")
-        for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
-            for name in split_actors(row.get(column)):
+        for column in _ACTOR_COLUMNS:
+            for name in actor_names(values.get(column, "")):
                 if len(name) > ACTOR_NAME_MAX_LENGTH:
                     return _("an actor name in %(column)s is longer than %(max)s characters") % {
                         "column": column,
@@ -248,10 +292,11 @@ class AcledImport:
                     }
         return ""
 
-    def _event_problems(self, row: CsvRow) -> str:
-        """Everything wrong with the event's fields, in one reason."""
+    def _fields(self, row: CsvRow) -> _Fields:
+        """The event's values, and everything wrong with them in one reason."""
+        values = row.values
         reasons = []
-        occurred_on = parse_date(row.get("event_date"))
+        occurred_on = parse_date(values.get("event_date", ""))
         if occurred_on is None:
             reasons.append(
                 _("event_date %(value)r is not a date (expected %(formats)s)")
@@ -260,20 +305,21 @@ class AcledImport:
         elif occurred_on > self.latest:
             reasons.append(_("event_date %(date)s is in the future") % {"date": occurred_on.isoformat()})
         for column, allowed in (("time_precision", TIME_PRECISION), ("geo_precision", GEO_PRECISION)):
-            if row.get(column) not in allowed:
+            if values.get(column, "") not in allowed:
                 reasons.append(
                     _("%(column)s %(value)r is not 1, 2 or 3") % {"column": column, "value": row.get(column)}
                 )
-        _killed, reason = parse_killed(row.get("fatalities"))
+        killed, reason = parse_killed(values.get("fatalities", ""))
         reasons.append(reason)
-        latitude, longitude, reason = parse_coordinates(row.get("latitude"), row.get("longitude"))
+        latitude, longitude, reason = self._parsed_coordinates(values.get("latitude", ""), values.get("longitude", ""))
         reasons.append(reason)
         if not reason and latitude is None:
             reasons.append(_("latitude and longitude are empty"))
-        if len(row.get("notes")) > DESCRIPTION_MAX_LENGTH:
+        notes = values.get("notes", "")
+        if len(notes) > DESCRIPTION_MAX_LENGTH:
             reasons.append(
                 _("notes are %(length)s characters long; the most a description holds is %(max)s")
-                % {"length": f"{len(row.get('notes')):,}", "max": f"{DESCRIPTION_MAX_LENGTH:,}"}
+                % {"length": f"{len(notes):,}", "max": f"{DESCRIPTION_MAX_LENGTH:,}"}
             )
         country = self._country(row)
         if country is None:
@@ -282,76 +328,101 @@ class AcledImport:
                 % {"iso": row.get("iso") or row.get("iso3"), "name": row.get("country")}
             )
         elif latitude is not None and longitude is not None:
-            _region, reason = self.places.place(
-                country, region_name=row.get("admin1"), latitude=latitude, longitude=longitude
-            )
+            _region, reason, _unknown = self._place(country, values.get("admin1", ""), latitude, longitude)
             reasons.append(reason)
-        return "; ".join(reason for reason in reasons if reason)
+        problems = "; ".join(reason for reason in reasons if reason)
+        return _Fields(problems, occurred_on, latitude, longitude, country, killed)
+
+    def _parsed_coordinates(self, latitude: str, longitude: str) -> tuple[Decimal | None, Decimal | None, str]:
+        key = (latitude, longitude)
+        if key not in self._coordinates:
+            self._coordinates[key] = parse_coordinates(latitude, longitude)
+        return self._coordinates[key]
 
     def _country(self, row: CsvRow) -> Country | None:
-        countries = self.places.countries
-        return (
-            countries.numeric(row.get("iso")) or countries.alpha3(row.get("iso3")) or countries.name(row.get("country"))
-        )
+        key = (row.get("iso"), row.get("iso3"), row.get("country"))
+        if key not in self._countries:
+            countries = self.places.countries
+            iso, iso3, name = key
+            self._countries[key] = countries.numeric(iso) or countries.alpha3(iso3) or countries.name(name)
+        return self._countries[key]
+
+    def _place(
+        self, country: Country, admin1: str, latitude: Decimal, longitude: Decimal
+    ) -> tuple[Region | None, str, list[Unknown]]:
+        """The event's region or the reason it cannot be placed, and admin1 as an unknown value when it
+        names none of the country's regions (the coordinates place the event)."""
+        key = (country.pk, admin1, latitude, longitude)
+        if key not in self._placed:
+            region, reason = self.places.place(country, region_name=admin1, latitude=latitude, longitude=longitude)
+            unknown = []
+            if admin1 and self.places.finder(country).by_name(admin1) is None:
+                placed = region.name if region else _("%(country)s, no region") % {"country": country.name}
+                unknown.append(Unknown("admin1", admin1, placed))
+            self._placed[key] = (region, reason, unknown)
+        return self._placed[key]
 
     def _sides(self, rows: list[CsvRow]) -> list[_Side]:
         placed: dict[str, _Side] = {}
         for index, row in enumerate(rows):
+            values = row.values
             for own, actor_column, assoc_column, inter_column in _SIDE_COLUMNS:
                 # On a later row of a dyadic export, the row's own actor is the other side.
                 side = own if index == 0 else 3 - own
-                inter = inter_code(row.get(inter_column))
-                names = [(name, True) for name in split_actors(row.get(actor_column))]
-                names += [(name, False) for name in split_actors(row.get(assoc_column))]
-                for name, main in names:
+                inter = inter_code(values.get(inter_column, ""))
+                for name, main in _named(values, actor_column, assoc_column):
                     if name not in placed:
                         placed[name] = _Side(name, inter, side, main)
         return list(placed.values())
 
-    def _planned(self, rows: list[CsvRow]) -> Planned:
+    def _planned(self, rows: list[CsvRow], fields: _Fields) -> Planned:
         row = rows[0]
-        event_id = row.get("event_id_cnty")
+        values = row.values
+        event_id = values["event_id_cnty"]
         inters = tuple(inter_code(each.get(column)) for each in rows for column in ("inter1", "inter2"))
-        choice = self.types.choose(row.get("event_type"), row.get("sub_event_type"), inters)
-        occurred_on = parse_date(row.get("event_date"))
-        assert occurred_on is not None
-        latitude, longitude, _reason = parse_coordinates(row.get("latitude"), row.get("longitude"))
-        assert latitude is not None and longitude is not None
-        country = self._country(row)
-        assert country is not None
-        region, unknown_region = self._region(row, country, latitude, longitude)
-        killed, _reason = parse_killed(row.get("fatalities"))
-        date_precision = TIME_PRECISION[row.get("time_precision")]
+        choice = self.types.choose(values.get("event_type", ""), values.get("sub_event_type", ""), inters)
+        occurred_on, latitude, longitude, country = (
+            fields.occurred_on,
+            fields.latitude,
+            fields.longitude,
+            fields.country,
+        )
+        assert occurred_on is not None and latitude is not None and longitude is not None and country is not None
+        region, _reason, unknown_region = self._place(country, values.get("admin1", ""), latitude, longitude)
+        date_precision = TIME_PRECISION[values["time_precision"]]
+        location = values.get("location", "")
         sides = self._sides(rows)
         actors = [
             ActorPart(
-                side.name, Actor.Kind.UNKNOWN, role_for(choice.event_type, choice.sub_event_type, side.side, side.inter)
+                side.name,
+                self.kinds.get(side.name, (False, Actor.Kind.UNKNOWN))[1],
+                role_for(choice.event_type, choice.sub_event_type, side.side, side.inter),
             )
             for side in sides
         ]
         unknown = [*choice.unknown, *unknown_region, *unknown_inters(rows)]
         self._report(choice, unknown)
-        sources = [*split_actors(row.get("source")), f"ACLED {event_id}"]
+        sources = [*actor_names(values.get("source", "")), f"ACLED {event_id}"]
         return Planned(
             external_id=event_id,
             line=row.line,
             values={
-                "title": fit(title(choice.label, row.get("location"), occurred_on, date_precision), 200),
+                "title": fit(title(choice.label, location, occurred_on, date_precision), 200),
                 "incident_type_id": choice.incident_type.pk,
-                "description": row.get("notes"),
+                "description": values.get("notes", ""),
                 "severity": severity_for(
-                    default=choice.incident_type.default_severity, killed=killed or 0, injured=0, abducted=0
+                    default=choice.incident_type.default_severity, killed=fields.killed or 0, injured=0, abducted=0
                 ),
                 "occurred_on": occurred_on,
                 "date_precision": date_precision,
                 "country_id": country.pk,
                 "region_id": region.pk if region else None,
-                "place_name": fit(row.get("location"), 200),
+                "place_name": fit(location, 200),
                 "latitude": latitude,
                 "longitude": longitude,
-                "location_precision": GEO_PRECISION[row.get("geo_precision")],
+                "location_precision": GEO_PRECISION[values["geo_precision"]],
                 # ACLED counts the dead only: how many were injured or abducted is not known.
-                "killed": killed,
+                "killed": fields.killed,
                 "injured": None,
                 "abducted": None,
                 "sources": "\n".join(sources),
@@ -359,19 +430,8 @@ class AcledImport:
                 "source_terms": {value.column: value.value for value in unknown},
             },
             actors=actors,
-            target_types=target_types_for(choice.event_type, row.get("civilian_targeting"), sides, actors),
+            target_types=target_types_for(choice.event_type, values.get("civilian_targeting", ""), sides, actors),
         )
-
-    def _region(
-        self, row: CsvRow, country: Country, latitude: Decimal, longitude: Decimal
-    ) -> tuple[Region | None, list[Unknown]]:
-        """The event's region, and admin1 as an unknown value when it names none (the coordinates place the event)."""
-        admin1 = row.get("admin1")
-        region, _reason = self.places.place(country, region_name=admin1, latitude=latitude, longitude=longitude)
-        if not admin1 or self.places.finder(country).by_name(admin1) is not None:
-            return region, []
-        placed = region.name if region else _("%(country)s, no region") % {"country": country.name}
-        return region, [Unknown("admin1", admin1, placed)]
 
     def _report(self, choice: TypeChoice, unknown: list[Unknown]) -> None:
         if choice.repairs:
@@ -379,16 +439,11 @@ class AcledImport:
         for value in unknown:
             self.report.met_unknown(value.column, value.value or _("(blank)"), value.imported_as)
 
-    def with_kinds(self, planned: Iterable[Planned]) -> list[Planned]:
-        """Give each actor the kind the whole file suggests (used only when it is created)."""
-        result = []
-        for plan in planned:
-            plan.actors = [
-                ActorPart(part.name, self.kinds.get(part.name, (False, Actor.Kind.UNKNOWN))[1], part.role)
-                for part in plan.actors
-            ]
-            result.append(plan)
-        return result
+
+def _agree(first: dict[str, str], other: dict[str, str]) -> bool:
+    """Whether two rows of an event give the same values to the columns that describe the event
+    (rows of one event have every column: a row with too few fields is rejected alone)."""
+    return list(map(first.get, EVENT_COLUMNS)) == list(map(other.get, EVENT_COLUMNS))
 
 
 def title(sub_event_type: str, location: str, occurred_on: dt.date, precision: str) -> str:
