@@ -7,6 +7,6 @@ class AdvisoriesConfig(AppConfig):
     verbose_name = _("Advisories")
 
     def ready(self) -> None:
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 - checks registers itself
 
         receivers.connect()

@@ -233,11 +233,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
-# Leaflet comes from npm (`npm ci`, run by `make run` and `make test`) and is served from here.
+# Leaflet comes from npm (`npm ci`, run by `make run`, `make test` and the Dockerfile) and is
+# served under these prefixes. In a clone where npm has not run yet the pages work without their
+# maps; `manage.py check --deploy` refuses to go to production so (advisories/checks.py).
+NPM_STATIC_DIRS = {
+    "vendor/leaflet": BASE_DIR / "node_modules" / "leaflet" / "dist",
+    "vendor/leaflet.markercluster": BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist",
+}
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
-    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    *((prefix, path) for prefix, path in NPM_STATIC_DIRS.items() if path.is_dir()),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

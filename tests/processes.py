@@ -29,8 +29,9 @@ def run(args: Sequence[str], *, env: dict[str, str], cwd: Path = ROOT, timeout: 
     return output
 
 
-def copy_project(destination: Path) -> Path:
-    """The project's files, as a clone would hold them once `make` has set it up, in another folder.
+def copy_project(destination: Path, *, npm_packages: bool = True) -> Path:
+    """The project's files, as a clone would hold them once `make` has set it up, in another folder
+    (with `npm_packages=False`: as `git clone` leaves it, before `npm ci`).
 
     The npm packages (`npm ci`, run by `make run` and `make test`) are copied with the rest: a link
     would let an `npm ci` in the copy empty this checkout's.
@@ -40,7 +41,7 @@ def copy_project(destination: Path) -> Path:
         destination,
         ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", ".*_cache", "node_modules", "*.sqlite3"),
     )
-    if (ROOT / "node_modules").is_dir():
+    if npm_packages and (ROOT / "node_modules").is_dir():
         shutil.copytree(ROOT / "node_modules", destination / "node_modules")
     return destination
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import uuid
 from collections.abc import Sequence
@@ -65,6 +66,26 @@ def test_manage_py_check_passes_from_a_copy_of_the_project_in_another_folder(tmp
 
     assert "System check identified no issues" in output
     assert where.strip().splitlines()[-1] == str(copy / "config" / "__init__.py")
+
+
+def test_manage_py_check_passes_in_a_fresh_clone_before_npm_and_check_deploy_asks_for_it(tmp_path):
+    copy = copy_project(tmp_path / "fresh clone", npm_packages=False)
+
+    output = run([PYTHON, "manage.py", "check"], cwd=copy, env=development())
+    deploy = subprocess.run(
+        [PYTHON, "manage.py", "check", "--deploy"],
+        cwd=copy,
+        env=development(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert "System check identified no issues" in output
+    assert deploy.returncode != 0
+    assert "advisories.E001" in deploy.stderr
+    assert "npm ci" in deploy.stderr
 
 
 # DRF's settings: the classes they name by dotted strings -------------------------------
