@@ -40,7 +40,7 @@ from .models import (
     Subscription,
     time_zone_named,
 )
-from .recipients import subscription_recipients, subscriptions_recipients
+from .recipients import subscriptions_recipients
 
 PERIOD_LENGTH = {Frequency.DAILY: dt.timedelta(days=1), Frequency.WEEKLY: dt.timedelta(days=7)}
 
@@ -150,33 +150,29 @@ def _plan_digest_part(run: DigestRun) -> None:
     previous = _previous_window_ends(run, subscriptions)
     recipients = subscriptions_recipients(subscriptions)
     red_reporters = red_incident_reporters(r.user_id for rs in recipients.values() for r in rs if r.user_id)
-    has_news: dict[tuple[object, ...], bool] = {}  # in the order the groups were met
-    planned: list[tuple[int, Delivery]] = []
-    groups: dict[tuple[object, ...], int] = {}
+    # Each group's deliveries, None for a group with nothing to read; groups in the order met.
+    groups: dict[tuple[object, ...], list[Delivery] | None] = {}
     for subscription in subscriptions:
         follows = Follows.of(subscription)
         since = previous.get(subscription.pk) or run.window_end - PERIOD_LENGTH[Frequency(run.frequency)]
         for recipient in recipients[subscription.pk]:
             key = (follows.key, alike_viewer(recipient.viewer, red_reporter_ids=red_reporters), since)
-            if key not in has_news:
+            if key not in groups:
                 digest = digest_for(viewer=recipient.viewer, follows=follows, since=since, until=run.window_end)
-                has_news[key] = not digest.is_empty
-            if has_news[key]:
-                planned.append(
-                    (
-                        groups.setdefault(key, len(groups)),
-                        Delivery(
-                            subscription=subscription,
-                            email=recipient.email,
-                            user_id=recipient.user_id,
-                            run=run,
-                            window_start=since,
-                            message_id=new_message_id(),
-                        ),
+                groups[key] = None if digest.is_empty else []
+            group = groups[key]
+            if group is not None:
+                group.append(
+                    Delivery(
+                        subscription=subscription,
+                        email=recipient.email,
+                        user_id=recipient.user_id,
+                        run=run,
+                        window_start=since,
+                        message_id=new_message_id(),
                     )
                 )
-    planned.sort(key=lambda pair: pair[0])  # stable: by subscription within a group
-    deliveries = Delivery.objects.bulk_create([delivery for _group, delivery in planned])
+    deliveries = Delivery.objects.bulk_create([delivery for group in groups.values() for delivery in group or ()])
     run.planned_through = subscriptions[-1].pk
     run.planning_progress_at = timezone.now()
     run.save(update_fields=["planned_through", "planning_progress_at"])
@@ -194,7 +190,12 @@ def _immediate_subscriptions(*, country_id: int, region_id: int | None, since: d
         .filter(place, frequency=Frequency.IMMEDIATE, confirmed_at__lte=since)
         .values_list("pk", flat=True)
     )
-    return Subscription.objects.filter(pk__in=set(ids)).select_related("organisation", "user").order_by("pk")
+    return (
+        Subscription.objects.filter(pk__in=set(ids))
+        .select_related("organisation", "user")
+        .prefetch_related(*follows_prefetch())
+        .order_by("pk")
+    )
 
 
 def immediate_alert_plan(*, incident_id: int | None = None, advisory_id: int | None = None) -> ImmediateAlert | None:
@@ -243,29 +244,42 @@ def _plan_once(subject: dict[str, Any], plan: Callable[[ImmediateAlert], list[De
 
 
 def _plan_incident(alert: ImmediateAlert, incident: Incident) -> list[Delivery]:
-    planned: list[Delivery] = []
     happened = incident.published_at or incident.created_at
-    for subscription in _immediate_subscriptions(
-        country_id=incident.country_id, region_id=incident.region_id, since=happened
-    ):
-        if not Follows.of(subscription).covers_incident(incident):
-            continue
-        for recipient in subscription_recipients(subscription):
-            if incidents_visible_to(recipient.viewer).filter(pk=incident.pk).exists():
+    subscriptions = [
+        subscription
+        for subscription in _immediate_subscriptions(
+            country_id=incident.country_id, region_id=incident.region_id, since=happened
+        )
+        if Follows.of(subscription).covers_incident(incident)
+    ]
+    recipients = subscriptions_recipients(subscriptions)
+    red_reporters = red_incident_reporters(r.user_id for rs in recipients.values() for r in rs if r.user_id)
+    sees: dict[object, bool] = {}  # asked once per set of sharing rights
+    planned: list[Delivery] = []
+    for subscription in subscriptions:
+        for recipient in recipients[subscription.pk]:
+            rights = alike_viewer(recipient.viewer, red_reporter_ids=red_reporters)
+            if rights not in sees:
+                sees[rights] = incidents_visible_to(recipient.viewer).filter(pk=incident.pk).exists()
+            if sees[rights]:
                 planned.append(_immediate_delivery(alert, subscription, recipient.email, recipient.user_id))
     return Delivery.objects.bulk_create(planned)
 
 
 def _plan_advisory(alert: ImmediateAlert, advisory: Advisory) -> list[Delivery]:
-    planned: list[Delivery] = []
-    for subscription in _immediate_subscriptions(
-        country_id=advisory.country_id, region_id=advisory.region_id, since=advisory.created_at
-    ):
-        if not Follows.of(subscription).covers_advisory(advisory):
-            continue
-        for recipient in subscription_recipients(subscription):
-            planned.append(_immediate_delivery(alert, subscription, recipient.email, recipient.user_id))
-    return Delivery.objects.bulk_create(planned)
+    subscriptions = [
+        subscription
+        for subscription in _immediate_subscriptions(
+            country_id=advisory.country_id, region_id=advisory.region_id, since=advisory.created_at
+        )
+        if Follows.of(subscription).covers_advisory(advisory)
+    ]
+    recipients = subscriptions_recipients(subscriptions)
+    return Delivery.objects.bulk_create(
+        _immediate_delivery(alert, subscription, recipient.email, recipient.user_id)
+        for subscription in subscriptions
+        for recipient in recipients[subscription.pk]
+    )
 
 
 def _immediate_delivery(alert: ImmediateAlert, subscription: Subscription, email: str, user_id: int | None) -> Delivery:

@@ -43,7 +43,7 @@ from incidents.access import (
     viewers_for,
 )
 from incidents.models import SharingLevel
-from incidents.selectors import account_language, account_languages, incidents_visible_to
+from incidents.selectors import account_languages, incidents_visible_to
 
 from .content import Follows, advisory_change, digest_for, follows_prefetch
 from .models import Delivery, Frequency, OptOut, Subscription
@@ -64,6 +64,39 @@ def one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+@dataclass(frozen=True)
+class _Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def _render_templates(name: str, context: Mapping[str, Any]) -> _Rendered:
+    """The e-mail `name` from its three templates, in the active language. The subject is rendered,
+    put on one line and cut to SUBJECT_MAX characters; the bodies see it as `subject`."""
+    subject = Truncator(one_line(render_to_string(f"{TEMPLATES}/{name}-subject.txt", context))).chars(SUBJECT_MAX)
+    context = {**context, "subject": subject}
+    return _Rendered(
+        subject=subject,
+        text=render_to_string(f"{TEMPLATES}/{name}-body.txt", context),
+        html=render_to_string(f"{TEMPLATES}/{name}-body.html", context),
+    )
+
+
+def _email(
+    rendered: _Rendered, *, to: str, language: str, headers: Mapping[str, str] | None = None
+) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[one_line(to)],
+        headers={**AUTOMATIC, "Content-Language": language, **(headers or {})},
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return message
+
+
 def make_message(
     name: str,
     *,
@@ -73,33 +106,15 @@ def make_message(
     language: str | None = None,
 ) -> EmailMultiAlternatives:
     """The e-mail `name`, plain text with an HTML alternative, from its three templates, written in
-    `language` (default: the active language) and saying so in its Content-Language header.
-
-    The subject is rendered, put on one line and cut to SUBJECT_MAX characters; the bodies see
-    it as `subject`."""
+    `language` (default: the active language) and saying so in its Content-Language header."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
-        subject = Truncator(one_line(render_to_string(f"{TEMPLATES}/{name}-subject.txt", context))).chars(SUBJECT_MAX)
-        context = {**context, "subject": subject}
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"{TEMPLATES}/{name}-body.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[one_line(to)],
-            headers={**AUTOMATIC, "Content-Language": language, **(headers or {})},
-        )
-        message.attach_alternative(render_to_string(f"{TEMPLATES}/{name}-body.html", context), "text/html")
-    return message
+        return _email(_render_templates(name, context), to=to, language=language, headers=headers)
 
 
-def delivery_language(delivery: Delivery) -> str:
-    """The language a delivery is written in: the one its recipient chose for their account, else
-    the subscription's (an organisation's members may each read a different one)."""
-    chosen = account_language(delivery.user_id) if delivery.user_id is not None else None
-    return _language(delivery, chosen)
-
-
-def _language(delivery: Delivery, chosen: str | None) -> str:
+def delivery_language(delivery: Delivery, chosen: str | None) -> str:
+    """The language a delivery is written in: the one its recipient chose for their account
+    (`chosen`), else the subscription's (an organisation's members may each read a different one)."""
     return supported_language(chosen) or supported_language(delivery.subscription.language) or settings.LANGUAGE_CODE
 
 
@@ -118,13 +133,6 @@ def sees_only_public(viewer: Viewer) -> bool:
 def delivery_message(delivery: Delivery) -> EmailMultiAlternatives:
     """Build the message in the recipient's language, or raise NothingToSend if it should not go out any more."""
     return DeliveryMessages([delivery], shared=False).message(delivery)
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    subject: str
-    text: str
-    html: str
 
 
 # Stand-ins for what differs between the recipients of one rendering: each message gets its own
@@ -185,7 +193,7 @@ class DeliveryMessages:
         self._load()
         self._still_wanted(delivery)
         viewer = self._viewer(delivery)
-        language = _language(delivery, self._languages.get(delivery.user_id) if delivery.user_id else None)
+        language = delivery_language(delivery, self._languages.get(delivery.user_id) if delivery.user_id else None)
         subscription = delivery.subscription
         alike = alike_viewer(viewer, red_reporter_ids=self._red_reporters)
         key: tuple[object, ...] = (
@@ -204,7 +212,7 @@ class DeliveryMessages:
             # Computed for this recipient's own rights; `alike` only says who else it is good for.
             with translation.override(language):
                 try:
-                    rendering = self._render(delivery, viewer, language)
+                    rendering = self._render(delivery, viewer)
                 except NothingToSend as reason:
                     rendering = reason
             self._renderings[key] = rendering
@@ -230,7 +238,7 @@ class DeliveryMessages:
             if (subscription.pk, delivery.email.lower()) in self._opted_out:
                 raise NothingToSend(_("The recipient unsubscribed before this was sent."))
 
-    def _render(self, delivery: Delivery, viewer: Viewer, language: str) -> _Rendered:
+    def _render(self, delivery: Delivery, viewer: Viewer) -> _Rendered:
         follows = self._follows[delivery.subscription_id]
         if delivery.run_id is not None:
             name, context = "digest", _digest(delivery, viewer, follows)
@@ -253,13 +261,7 @@ class DeliveryMessages:
             # A traveler only ever sees TLP:CLEAR: the warning about forwarding AMBER and RED is not for them.
             "tlp_warning": not sees_only_public(viewer),
         }
-        subject = Truncator(one_line(render_to_string(f"{TEMPLATES}/{name}-subject.txt", context))).chars(SUBJECT_MAX)
-        context["subject"] = subject
-        return _Rendered(
-            subject=subject,
-            text=render_to_string(f"{TEMPLATES}/{name}-body.txt", context),
-            html=render_to_string(f"{TEMPLATES}/{name}-body.html", context),
-        )
+        return _render_templates(name, context)
 
     def _addressed(self, rendering: _Rendered, delivery: Delivery, language: str) -> EmailMultiAlternatives:
         recipient, unsubscribe = _addresses(delivery)
@@ -268,22 +270,12 @@ class DeliveryMessages:
             text = text.replace(_RECIPIENT, recipient).replace(_UNSUBSCRIBE, unsubscribe)
             html = html.replace(_RECIPIENT, escape(recipient)).replace(_UNSUBSCRIBE, escape(unsubscribe))
         headers = {
-            **AUTOMATIC,
-            "Content-Language": language,
             "Message-ID": delivery.message_id,
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"Vigil alerts <alerts.{_list_domain()}>",
         }
-        message = EmailMultiAlternatives(
-            subject=rendering.subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[one_line(delivery.email)],
-            headers=headers,
-        )
-        message.attach_alternative(html, "text/html")
-        return message
+        return _email(_Rendered(rendering.subject, text, html), to=delivery.email, language=language, headers=headers)
 
 
 def _addresses(delivery: Delivery) -> tuple[str, str]:
