@@ -30,19 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import recreate_database  # noqa: E402 - after the path is set
 from tests.alerts.smtp_sink import SmtpSink  # noqa: E402 - after the path is set
 
 PROMISE_SECONDS = 60.0
-
-
-def _reset_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _wait(sink: SmtpSink, count: int, timeout: float, what: str) -> None:
@@ -78,7 +69,7 @@ def main() -> None:
 
     redis.Redis.from_url(redis_url).flushdb()
     print(f"Preparing {database_url} (dropped, created, migrated) ...", flush=True)
-    _reset_database(database_url)
+    recreate_database(database_url)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
     import django

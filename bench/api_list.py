@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import os
 import statistics
 import subprocess
@@ -30,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import p95, request_ms  # noqa: E402 - after the path is set
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.api_settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
@@ -61,25 +63,6 @@ def capture_sql(path: str) -> str:
     pages = [query["sql"] for query in captured.captured_queries if 'FROM "incidents_incident"' in query["sql"]]
     assert len(pages) == 1, pages
     return pages[0]
-
-
-def request(path: str) -> float:
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-    try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            sys.exit(f"{path}: {response.status}")
-    finally:
-        connection.close()
-    return (time.perf_counter() - started) * 1000
-
-
-def p95(path: str, count: int) -> float:
-    times = sorted(request(path) for _ in range(count))
-    return times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
 def main() -> None:
@@ -117,16 +100,16 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                request("/healthz")
+                request_ms(PORT, "/healthz")
                 break
             except OSError:
                 time.sleep(0.2)
         for number, (name, path) in enumerate(measured.items()):
             api, raw = [], []
             for _round in range(options.rounds):
-                request(path)  # warm
-                api.append(p95(path, options.requests))
-                raw.append(p95(f"/bench/raw/{number}/", options.requests))
+                request_ms(PORT, path)  # warm
+                api.append(p95(PORT, path, options.requests))
+                raw.append(p95(PORT, f"/bench/raw/{number}/", options.requests))
             results[name] = (statistics.median(api), statistics.median(raw))
     finally:
         process.terminate()

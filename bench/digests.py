@@ -36,6 +36,7 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import recreate_database  # noqa: E402 - after the path is set
 from tests.alerts.smtp_sink import free_port  # noqa: E402 - after the path is set
 
 INCIDENTS = 14
@@ -80,16 +81,6 @@ class CountingSink:
 
     def stop(self) -> None:
         self._controller.stop()
-
-
-def _reset_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _subscribe(count: int) -> None:
@@ -200,7 +191,7 @@ def main() -> None:
     for recipients in args.recipients:
         redis.Redis.from_url(redis_url).flushdb()
         print(f"{recipients} travelers: preparing {database_url} (dropped, created, migrated) ...", flush=True)
-        _reset_database(database_url)
+        recreate_database(database_url)
         from django.db import connections
 
         connections.close_all()

@@ -40,6 +40,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_database  # noqa: E402 - after the path is set
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 GOAL = 0.3
@@ -367,21 +370,6 @@ def run_child(path: Path, *, profile: bool = False) -> dict[str, Any]:
 
 
 # The parent ---------------------------------------------------------------------------------
-
-
-def ensure_database() -> dict[str, Any]:
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
-    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-            print(f"Created database {db['NAME']}.")
-    return params | {"dbname": db["NAME"]}
 
 
 def empty(conn: Any) -> None:

@@ -30,6 +30,9 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ensure_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 BENCH_SOURCE = "bench"  # external_source of the incidents this script creates
@@ -37,21 +40,6 @@ END = dt.date(2025, 6, 30)
 DAYS = 5 * 365
 BATCH = 5000
 INCIDENT_INDEX_SCAN = re.compile(r"Index (Only )?Scan (Backward )?(using \S+ )?on (incidents_incident|incident_\w+)\b")
-
-
-def ensure_database() -> None:
-    """CREATE DATABASE when DATABASE_URL names one that does not exist yet."""
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
-    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-            print(f"Created database {db['NAME']}.")
 
 
 def ensure_data(total: int) -> None:

@@ -35,7 +35,6 @@ EXPLAIN (ANALYZE, BUFFERS) of each page's queries at each size.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import statistics
@@ -47,6 +46,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_database, p95, request_ms  # noqa: E402 - after the path is set
 
 PORT = 8767
 BENCH_SOURCE = "bench"
@@ -172,19 +173,6 @@ def sql_dir(size: int) -> Path:
 # Preparing one size: its database, its incidents, the captured SQL ------------------------------
 
 
-def ensure_database() -> None:
-    """CREATE DATABASE when DATABASE_URL names one that does not exist yet."""
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-            print(f"Created database {db['NAME']}.")
-
-
 def ensure_data(total: int) -> None:
     import datetime as dt
 
@@ -296,25 +284,6 @@ def prepare(total: int, explain: bool) -> None:
 # Measuring ------------------------------------------------------------------------------------
 
 
-def request(port: int, path: str) -> float:
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            sys.exit(f"{path}: {response.status}")
-    finally:
-        connection.close()
-    return (time.perf_counter() - started) * 1000
-
-
-def p95(port: int, path: str, count: int) -> float:
-    times = sorted(request(port, path) for _ in range(count))
-    return times[min(len(times) - 1, int(len(times) * 0.95))]
-
-
 def start_server(size: int, port: int, core: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -343,7 +312,7 @@ def measure(sizes: list[int], requests: int, rounds: int) -> dict[int, dict[str,
         for port in ports.values():
             for _ in range(100):
                 try:
-                    request(port, "/healthz")
+                    request_ms(port, "/healthz")
                     break
                 except OSError:
                     time.sleep(0.2)
@@ -351,8 +320,8 @@ def measure(sizes: list[int], requests: int, rounds: int) -> dict[int, dict[str,
             for number, (name, (kind, path)) in enumerate(ADDRESSES.items()):
                 raw_path = f"/bench/raw/{number}/" if kind == "api" else f"/bench/raw-html/{number}/"
                 for size, port in ports.items():
-                    request(port, path)  # warm
-                    request(port, raw_path)
+                    request_ms(port, path)  # warm
+                    request_ms(port, raw_path)
                     times[size][name][0].append(p95(port, path, requests))
                     times[size][name][1].append(p95(port, raw_path, requests))
     finally:

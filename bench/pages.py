@@ -31,26 +31,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_database  # noqa: E402 - after the path is set
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.pages_settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
 PORT = 8765
 PAGE = "/countries/ml/"
 GOALS = {"cached": 0.8, "304": 0.9, "rendered": 0.3}
-
-
-def ensure_database() -> None:
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
-    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-            print(f"Created database {db['NAME']}.")
 
 
 def request(path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:

@@ -42,6 +42,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ensure_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 BENCH_SOURCE = "bench"  # external_source of the incidents this script creates
@@ -49,21 +52,6 @@ BARE_AGGREGATE = "SELECT region_id, count(*), sum(severity) FROM incidents_incid
 GOAL = 2.0
 # Organisations of the kinds whose staff weigh more when targeted (weights.members_kind_targets).
 ORGANISATION_KINDS = ["ingo", "un", "nngo", "red_cross", "company"]
-
-
-def ensure_database() -> None:
-    """CREATE DATABASE when DATABASE_URL names one that does not exist yet."""
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
-    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-            print(f"Created database {db['NAME']}.")
 
 
 # One row per number of generate_series; random() is seeded first, so every run makes the same data.
