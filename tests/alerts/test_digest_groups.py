@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from alerts.content import Follows, digest_for
 from alerts.dispatch import PERIOD_LENGTH, digest_run_start
 from alerts.emails import DeliveryMessages, delivery_message
-from alerts.models import Delivery, Frequency, Subscription
+from alerts.models import Delivery, DigestRun, Frequency, Subscription
 from alerts.recipients import subscription_recipients
 from incidents.models import AccountSettings, ReviewStatus, Role, SharingLevel
 from tests.alerts.makers import subscribe
@@ -228,13 +228,16 @@ def test_planning_and_building_a_batch_of_travelers_digests_take_the_same_querie
     assert counts[0] == counts[1]
 
 
-def test_a_digest_run_is_planned_in_parts_that_each_queue_their_own_sending(
-    settings, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def ten_travelers_planned_four_at_a_time(settings):
     settings.ALERTS_PLAN_PART = 4
     with time_machine.travel(DURING, tick=False):
         IncidentFactory.create(title="Public incident in Mopti")
     _travelers(10)
+
+
+@pytest.mark.usefixtures("ten_travelers_planned_four_at_a_time")
+def test_a_digest_run_is_planned_in_parts_that_each_queue_their_own_sending(django_capture_on_commit_callbacks):
     with time_machine.travel(RUN_AT, tick=False), django_capture_on_commit_callbacks(execute=False) as queued:
         run = digest_run_start(frequency="daily", time_zone="Africa/Bamako", now=RUN_AT)
     # Three parts of 4, 4 and 2 subscriptions, each queuing its own batch when it commits.
@@ -244,13 +247,9 @@ def test_a_digest_run_is_planned_in_parts_that_each_queue_their_own_sending(
     assert Delivery.objects.filter(run=run).count() == 10
 
 
-def test_a_run_whose_planning_stopped_part_way_goes_on_from_where_it_stopped(
-    settings, django_capture_on_commit_callbacks
-):
-    settings.ALERTS_PLAN_PART = 4
-    with time_machine.travel(DURING, tick=False):
-        IncidentFactory.create(title="Public incident in Mopti")
-    _travelers(10)
+@pytest.fixture
+def planner_died_after_one_part(monkeypatch, django_capture_on_commit_callbacks):
+    """A run whose planner died after writing its first part of 4."""
     import alerts.dispatch
 
     real = alerts.dispatch._plan_digest_part
@@ -262,15 +261,42 @@ def test_a_run_whose_planning_stopped_part_way_goes_on_from_where_it_stopped(
         parts.append(run.pk)
         real(run)
 
+    monkeypatch.setattr(alerts.dispatch, "_plan_digest_part", dies_after_the_first_part)
+    with (
+        time_machine.travel(RUN_AT, tick=False),
+        django_capture_on_commit_callbacks(execute=False),
+        pytest.raises(RuntimeError),
+    ):
+        digest_run_start(frequency="daily", time_zone="Africa/Bamako", now=RUN_AT)
+    monkeypatch.setattr(alerts.dispatch, "_plan_digest_part", real)
+    assert Delivery.objects.count() == 4
+
+
+ALL_TEN = sorted(f"traveler{n}@africa.bamako.example" for n in range(10))
+
+
+@pytest.mark.usefixtures("ten_travelers_planned_four_at_a_time", "planner_died_after_one_part")
+def test_a_run_whose_planning_stopped_part_way_goes_on_from_where_it_stopped(django_capture_on_commit_callbacks):
     with time_machine.travel(RUN_AT, tick=False), django_capture_on_commit_callbacks(execute=False):
-        alerts.dispatch._plan_digest_part = dies_after_the_first_part
-        try:
-            with pytest.raises(RuntimeError):
-                digest_run_start(frequency="daily", time_zone="Africa/Bamako", now=RUN_AT)
-        finally:
-            alerts.dispatch._plan_digest_part = real
-        assert Delivery.objects.count() == 4
         run = digest_run_start(frequency="daily", time_zone="Africa/Bamako", now=RUN_AT)
     assert run.planned_at is not None
-    emails = list(Delivery.objects.filter(run=run).values_list("email", flat=True))
-    assert sorted(emails) == sorted(f"traveler{n}@africa.bamako.example" for n in range(10))
+    assert sorted(Delivery.objects.filter(run=run).values_list("email", flat=True)) == ALL_TEN
+
+
+@pytest.mark.usefixtures("ten_travelers_planned_four_at_a_time", "planner_died_after_one_part")
+def test_the_sweeper_starts_again_a_run_whose_planning_stopped_and_it_goes_on_from_there(
+    settings, django_capture_on_commit_callbacks
+):
+    from alerts.dispatch import deliveries_sweep
+
+    soon = RUN_AT + dt.timedelta(seconds=settings.ALERTS_QUEUE_GRACE_SECONDS - 1)
+    later = RUN_AT + dt.timedelta(seconds=settings.ALERTS_QUEUE_GRACE_SECONDS + 1)
+    with time_machine.travel(soon, tick=False), django_capture_on_commit_callbacks(execute=False):
+        deliveries_sweep(now=soon)
+    assert Delivery.objects.count() == 4  # still within its grace: it may be planning yet
+
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=False):
+        deliveries_sweep(now=later)
+    run = DigestRun.objects.get()
+    assert run.planned_at is not None
+    assert sorted(Delivery.objects.filter(run=run).values_list("email", flat=True)) == ALL_TEN
