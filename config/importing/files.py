@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,11 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise FileRefused(_("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}) from None
+        raise _cannot_read(path, error) from None
+
+
+def _cannot_read(path: Path, error: OSError) -> FileRefused:
+    return FileRefused(_("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror})
 
 
 def _refuse_archive(raw: bytes, path: Path) -> None:
@@ -63,22 +67,27 @@ def _refuse_binary(raw: bytes, path: Path) -> None:
         )
 
 
+# What a file that is not UTF-16 may be, tried in this order (codec, name in messages): UTF-8 if it
+# strictly is, else Windows-1252, else ISO 8859-1, which maps every byte (even those Windows-1252
+# leaves undefined).
+_ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Latin-1 (Windows-1252)"), ("latin-1", "Latin-1"))
+_BOM = b"\xef\xbb\xbf"
+
+
 def decode(raw: bytes, path: Path) -> tuple[str, str]:
     """The text of the file and the name of its encoding: UTF-8 if it strictly is, else Windows-1252/Latin-1."""
     _refuse_archive(raw, path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "UTF-16"
     _refuse_binary(raw, path)
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "Latin-1 (Windows-1252)"
-    except UnicodeDecodeError:
-        # Bytes that Windows-1252 leaves undefined: ISO 8859-1 maps every byte.
-        return raw.decode("latin-1"), "Latin-1"
+    raw = raw.removeprefix(_BOM)
+    *strict, (last_codec, last_encoding) = _ENCODINGS
+    for codec, encoding in strict:
+        try:
+            return raw.decode(codec), encoding
+        except UnicodeDecodeError:
+            continue
+    return raw.decode(last_codec), last_encoding
 
 
 def decode_utf8(raw: bytes, path: Path) -> str:
@@ -154,27 +163,37 @@ def csv_rows(
     no text column can hold.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
     try:
         with _large_fields():
             header = next(reader)
             _check_delimiter(path, header, what)
-            columns = [normalize_column(name) for name in header]
-            columns = [(aliases or {}).get(name, name) for name in columns]
+            columns = _column_names(header, aliases)
             if check_header:
                 check_header(columns)
-            last_line = reader.line_num
-            for values in reader:
-                first_line, last_line = last_line + 1, reader.line_num
-                if any(value.strip() for value in values):
-                    cells = {name: value.strip() for name, value in zip(columns, values, strict=False)}
-                    rows.append(CsvRow(first_line, cells, _row_problem(values, len(columns))))
+            rows = list(_records(reader, columns))
     except csv.Error as error:
         raise FileRefused(
             _("%(path)s is not valid CSV at line %(line)s: %(reason)s.")
             % {"path": path, "line": reader.line_num, "reason": error}
         ) from None
     return columns, rows
+
+
+def _column_names(header: list[str], aliases: Mapping[str, str] | None) -> list[str]:
+    """The header's names normalized (case and spacing do not matter), then renamed by `aliases`."""
+    names = [normalize_column(name) for name in header]
+    return [(aliases or {}).get(name, name) for name in names]
+
+
+def _records(reader: Any, columns: list[str]) -> Iterator[CsvRow]:
+    """The non-blank rows after the header: stripped values, the line each starts on, its problem."""
+    last_line = reader.line_num
+    expected, strip = len(columns), str.strip
+    for values in reader:
+        first_line, last_line = last_line + 1, reader.line_num
+        stripped = list(map(strip, values))
+        if any(stripped):
+            yield CsvRow(first_line, dict(zip(columns, stripped, strict=False)), _row_problem(values, expected))
 
 
 def _row_problem(values: list[str], expected: int) -> str:
@@ -232,7 +251,6 @@ def require_columns(
 
 # How much of a file is read at a time when it is read as a stream.
 _BLOCK = 1024 * 1024
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -254,23 +272,14 @@ class CsvStream:
         """The non-blank rows, as `csv_rows` reads them: stripped values, the line each starts on, its problem."""
         with self._reader() as reader:
             next(reader)
-            last_line = reader.line_num
-            columns, expected, strip = self.columns, len(self.columns), str.strip
-            for values in reader:
-                first_line, last_line = last_line + 1, reader.line_num
-                stripped = list(map(strip, values))
-                if any(stripped):
-                    cells = dict(zip(columns, stripped, strict=False))
-                    yield CsvRow(first_line, cells, _row_problem(values, expected))
+            yield from _records(reader, self.columns)
 
     @contextmanager
     def _reader(self) -> Iterator[Any]:
         try:
             raw = self.path.open("rb")
         except OSError as error:
-            raise FileRefused(
-                _("Cannot read %(path)s: %(reason)s.") % {"path": self.path, "reason": error.strerror}
-            ) from None
+            raise _cannot_read(self.path, error) from None
         with raw, _large_fields():
             raw.seek(self.skip)
             text = io.TextIOWrapper(raw, encoding=self.codec, newline="")
@@ -292,7 +301,7 @@ def open_csv(path: Path, *, what: str, aliases: Mapping[str, str] | None = None)
         with path.open("rb") as raw:
             head = raw.read(65536)
     except OSError as error:
-        raise FileRefused(_("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}) from None
+        raise _cannot_read(path, error) from None
     _refuse_archive(head, path)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         codec, encoding, skip = "utf-16", "UTF-16", 0
@@ -307,14 +316,13 @@ def open_csv(path: Path, *, what: str, aliases: Mapping[str, str] | None = None)
         refuse_empty("" if header is None else ",".join(header), path, what=what)
     assert header is not None
     _check_delimiter(path, header, what)
-    columns = [normalize_column(name) for name in header]
-    columns = [(aliases or {}).get(name, name) for name in columns]
-    return CsvStream(path=path, encoding=encoding, columns=columns, codec=codec, skip=skip)
+    return replace(stream, columns=_column_names(header, aliases))
 
 
 def _stream_encoding(path: Path, skip: int) -> tuple[str, str]:
-    """UTF-8 if every byte after the mark strictly is, else Windows-1252, else Latin-1 (which maps every byte)."""
-    for codec, encoding in (("utf-8", "UTF-8"), ("cp1252", "Latin-1 (Windows-1252)")):
+    """The first of _ENCODINGS that decodes every byte after the mark, read block by block."""
+    *strict, (last_codec, last_encoding) = _ENCODINGS
+    for codec, encoding in strict:
         decoder = codecs.getincrementaldecoder(codec)()
         try:
             with path.open("rb") as raw:
@@ -325,4 +333,4 @@ def _stream_encoding(path: Path, skip: int) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         return codec, encoding
-    return "latin-1", "Latin-1"
+    return last_codec, last_encoding

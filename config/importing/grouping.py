@@ -23,7 +23,6 @@ class RowIndexer:
 
     def __init__(self) -> None:
         self._hashes = array("q")
-        self._alone = 0
 
     def add(self, key: str) -> None:
         # A row that stands alone gets a number of its own, -1 - its position; that a key hashes to
@@ -32,7 +31,6 @@ class RowIndexer:
             # str's hash is salted per process, and both passes run in the same one.
             self._hashes.append(hash(key))
         else:
-            self._alone += 1
             self._hashes.append(-len(self._hashes) - 1)
 
     def finish(self) -> RowIndex:
@@ -42,13 +40,13 @@ class RowIndexer:
         unique, first_reversed, inverse = np.unique(hashes[::-1], return_index=True, return_inverse=True)
         last = (count - 1 - first_reversed)[inverse][::-1].astype(np.int32 if count < 2**31 else np.int64)
         self._hashes = array("q")
-        return RowIndex(rows=count, keys=len(unique) - self._alone, last=last)
+        return RowIndex(rows=count, keys=len(unique), last=last)
 
 
 @dataclass(frozen=True)
 class RowIndex:
     rows: int
-    keys: int  # how many distinct keys (events)
+    keys: int  # how many groups `grouped` yields: distinct keys, and each row without one
     last: np.ndarray  # for each row's position, the position of the last row with the same key
 
 

@@ -212,7 +212,10 @@ def incidents_writing(*, source: str, dry_run: bool = False) -> Iterator[Inciden
     dry run, or if an exception leaves the block). Raises FileRefused if the database refuses the writes."""
     try:
         with import_transaction(dry_run=dry_run):
-            yield IncidentWriter(source)
+            writer = IncidentWriter(source)
+            yield writer
+            # The pages showing these countries are renewed once, when the import commits.
+            incidents_changed(writer.countries)
     except IntegrityError as error:
         raise FileRefused(
             _(
@@ -232,11 +235,21 @@ class IncidentWriter:
         self.now = timezone.now()
         self.directory = ActorDirectory()
         self.target_ids = dict(TargetType.objects.values_list("slug", "pk"))
-        self.created = 0
+        # What every incident an import creates has.
+        self.new_values = {
+            "external_source": source,
+            "organisation_id": None,
+            "reporter_id": None,
+            "sharing_level": SharingLevel.CLEAR,
+            "status": ReviewStatus.PUBLISHED,
+            "published_at": self.now,
+        }
+        self.countries: set[int] = set()  # of the incidents created or changed
 
     def write(self, planned: list[Planned], report: ImportReport, progress: Progress[Planned] = no_progress) -> None:
         """Create, update or leave each planned incident (no two of one external id); count them in the report."""
         directory, now = self.directory, self.now
+        created_before = len(report.created)
         directory.resolve(part for plan in planned for part in plan.actors)
         existing = _load_existing(self.source, [plan.external_id for plan in planned])
         actor_links, target_links = _load_links([row["pk"] for row in existing.values()])
@@ -256,21 +269,9 @@ class IncidentWriter:
                 report.updated.append((plan.external_id, changed))
             else:
                 report.unchanged.append(plan.external_id)
-        _write(self._new_values(), changes)
-        created_before, self.created = self.created, self.created + len(changes.create)
-        if created_before < _ANALYZE_AFTER <= self.created and connection.vendor == "postgresql":
+        self.countries |= _write(self.new_values, changes)
+        if created_before < _ANALYZE_AFTER <= len(report.created) and connection.vendor == "postgresql":
             _analyze_incidents()
-
-    def _new_values(self) -> dict[str, Any]:
-        """What every incident an import creates has."""
-        return {
-            "external_source": self.source,
-            "organisation_id": None,
-            "reporter_id": None,
-            "sharing_level": SharingLevel.CLEAR,
-            "status": ReviewStatus.PUBLISHED,
-            "published_at": self.now,
-        }
 
 
 # How many incidents an import creates before it has PostgreSQL count them.
@@ -286,7 +287,10 @@ def _analyze_incidents() -> None:
     lookups of a million-row import grow with the table. ANALYZE counts the transaction's own
     inserts; once they are counted, the planner looks each external id up in the index however
     large the table grows (the share of the source's incidents and the uniqueness of external ids
-    do not change). Its statistics are rolled back with the transaction.
+    do not change). The column statistics it writes are rolled back with the transaction, not the
+    table's row and page counts (`pg_class`), which a dry run leaves as if its rows were there
+    until autovacuum counts again. It holds a lock that keeps autovacuum, another ANALYZE and
+    CREATE INDEX CONCURRENTLY off the table until the import ends; reads and writes go on.
     """
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + connection.ops.quote_name(Incident._meta.db_table))
@@ -320,7 +324,8 @@ def _compare(
     return [name.removesuffix("_id") for name in changed]
 
 
-def _write(new_values: dict[str, Any], changes: _Changes) -> None:
+def _write(new_values: dict[str, Any], changes: _Changes) -> set[int]:
+    """Write the changes; the countries of the incidents created or changed."""
     through = Incident.target_types.through
     if changes.create:
         insert = _copy_incidents if connection.vendor == "postgresql" else _create_incidents
@@ -338,7 +343,7 @@ def _write(new_values: dict[str, Any], changes: _Changes) -> None:
         through.objects.filter(incident_id=incident_id, targettype_id=target_id).delete()
     _insert_links(IncidentActor, ("incident_id", "actor_id", "role"), changes.add_actor_links)
     _insert_links(through, ("incident_id", "targettype_id"), changes.add_target_links)
-    incidents_changed({values["country_id"] for values in changes.create} | {i.country_id for i in changes.update})
+    return {values["country_id"] for values in changes.create} | {i.country_id for i in changes.update}
 
 
 def _create_incidents(new_values: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -365,11 +370,7 @@ def _copy_incidents(new_values: dict[str, Any], rows: list[dict[str, Any]]) -> d
     """
     now = new_values["published_at"]
     # The database computes the generated columns (the map grid cell) itself.
-    fields = [
-        field
-        for field in Incident._meta.concrete_fields
-        if not field.primary_key and not getattr(field, "generated", False)
-    ]
+    fields = [field for field in Incident._meta.concrete_fields if not field.primary_key and not field.generated]
     prototype = Incident(**new_values, **rows[0], created_at=now, updated_at=now)
     # The columns the rows give, then every other column as the ORM would write it (defaults,
     # auto_now, the import's own): the same for every row.
@@ -393,7 +394,8 @@ def _copy_incidents(new_values: dict[str, Any], rows: list[dict[str, Any]]) -> d
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
-        with cursor.cursor.copy(copy_sql) as copy:
+        # psycopg's own cursor: its errors are turned into Django's (IntegrityError...) here.
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
             for pk, row in zip(ids, rows, strict=True):
                 values = list(row_values(row))
                 for index, dumps in json_fields:
@@ -414,6 +416,6 @@ def _insert_links(model: type[models.Model], columns: tuple[str, ...], rows: lis
     copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
         for row in rows:
             copy.write_row(row)

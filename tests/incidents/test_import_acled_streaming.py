@@ -4,6 +4,7 @@ no chunk reads back the ids of the incidents it has just inserted."""
 
 import csv
 import io
+import math
 import re
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.importing.report import ImportAborted, OnError
+from config.importing.report import FileRefused, ImportAborted, OnError
+from incidents.importers import sync
 from incidents.importers.acled import acled_import
 from incidents.models import Actor, Incident, IncidentActor
+from tests.factories import IncidentFactory
 from tests.importing import incidents_snapshot, writes
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +28,16 @@ INCIDENT_TABLE = re.compile(r"[\"']incidents_incident[\"']")
 SAMPLES = Path(__file__).parent / "samples"
 DYADIC = SAMPLES / "acled_mali_sample.csv"
 CURRENT = SAMPLES / "acled_current_sample.csv"
+
+
+def events_in(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as f:
+        return len({row["event_id_cnty"] for row in csv.DictReader(f)})
+
+
+def rows_in(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as f:
+        return sum(1 for _row in csv.DictReader(f))
 
 
 def scattered(path: Path) -> Path:
@@ -100,13 +113,13 @@ def test_a_dyadic_event_whose_rows_are_in_different_chunks_is_one_incident_with_
 
 def test_running_a_file_again_in_small_chunks_writes_nothing(tmp_path):
     path = scattered(tmp_path / "scattered.csv")
-    acled_import(path=path, chunk_rows=2)
+    first = acled_import(path=path, chunk_rows=2)
     before = incidents_snapshot()
 
     with CaptureQueriesContext(connection) as queries:
         report = acled_import(path=path, chunk_rows=2)
 
-    assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 12)
+    assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, len(first.created))
     assert writes(queries.captured_queries) == []
     assert incidents_snapshot() == before
 
@@ -120,8 +133,8 @@ def test_no_chunk_selects_the_incidents_it_has_just_inserted(tmp_path):
 
     statements = [query["sql"] for query in queries.captured_queries]
     reads_of_incidents = [sql for sql in statements if sql.startswith("SELECT") and "incidents_incident" in sql]
-    # One look-up of what exists per chunk of the five events, before anything is inserted.
-    assert len([sql for sql in reads_of_incidents if '"external_id" IN' in sql]) == 5
+    # One look-up of what exists per chunk of one event, before anything is inserted.
+    assert len([sql for sql in reads_of_incidents if '"external_id" IN' in sql]) == events_in(CURRENT)
     looked_up = [n for n, sql in enumerate(statements) if '"external_id" IN' in sql]
     inserted = [n for n, sql in enumerate(statements) if "INSERT" in sql or "nextval" in sql]
     # The look-up of a chunk comes before its insert, never after the last insert.
@@ -132,13 +145,16 @@ def test_no_chunk_selects_the_incidents_it_has_just_inserted(tmp_path):
 def test_each_chunk_reads_and_inserts_incidents_with_the_same_two_statements():
     acled_import(path=CURRENT)
     runs = {}
-    for chunk_rows in (10_000, 2, 1):  # the five events in 1, 3 and 5 chunks
+    assert rows_in(CURRENT) == events_in(CURRENT)  # one row per event: a chunk of n rows is n events
+    sizes = (10_000, 2, 1)
+    for chunk_rows in sizes:
         Incident.objects.all().delete()
         with CaptureQueriesContext(connection) as queries:
             acled_import(path=CURRENT, chunk_rows=chunk_rows)
         runs[chunk_rows] = [query["sql"] for query in queries.captured_queries if INCIDENT_TABLE.search(query["sql"])]
 
-    assert [len(statements) for statements in runs.values()] == [2, 6, 10]
+    chunks = [math.ceil(events_in(CURRENT) / size) for size in sizes]
+    assert [len(statements) for statements in runs.values()] == [2 * count for count in chunks]
     # What exists with these external ids, then the insert (or the ids it takes from the sequence).
     assert all(sql.startswith("SELECT") and '"external_id" IN' in sql for sql in runs[1][::2])
     assert all("INSERT" in sql or "nextval" in sql for sql in runs[1][1::2])
@@ -163,7 +179,11 @@ def test_on_error_abort_writes_nothing_even_when_earlier_chunks_were_good(tmp_pa
 
 
 def test_the_command_imports_a_latin_1_export_read_as_a_stream(tmp_path):
-    text = DYADIC.read_text(encoding="utf-8").replace("Koulikouro", "Koulikouro\u00e9")
+    text = (
+        DYADIC.read_text(encoding="utf-8")
+        .replace("Koulikouro", "Koulikouro\u00e9")
+        .replace("Sebete", "S\u00e9b\u00e9t\u00e9")
+    )
     path = tmp_path / "latin1.csv"
     path.write_bytes(text.encode("cp1252"))
 
@@ -171,20 +191,44 @@ def test_the_command_imports_a_latin_1_export_read_as_a_stream(tmp_path):
     call_command("import_acled", str(path), stdout=out)
 
     assert "(Latin-1 (Windows-1252))" in out.getvalue()
-    assert Incident.objects.filter(external_id="MLI9008").exists()
+    assert Incident.objects.get(external_id="MLI9008").place_name == "S\u00e9b\u00e9t\u00e9"
 
 
-def test_an_imported_event_is_on_the_map_grid_that_finds_it_by_a_box_around_it():
+def test_an_imported_event_is_on_the_same_map_grid_cell_as_one_logged_at_the_same_place():
     acled_import(path=CURRENT)
     placed = Incident.objects.exclude(latitude=None).exclude(longitude=None)
-    assert placed.exists()
-    # The grid cell is the database's own computation, whichever way the rows were written.
-    assert not placed.filter(grid_cell=None).exists()
-    incident = placed.first()
-    assert incident is not None and incident.latitude is not None and incident.longitude is not None
-    box = Incident.objects.filter(
-        grid_cell=incident.grid_cell,
-        latitude__range=(incident.latitude - 1, incident.latitude + 1),
-        longitude__range=(incident.longitude - 1, incident.longitude + 1),
-    )
-    assert incident in box
+    assert placed.count() == events_in(CURRENT)
+    for imported in placed:
+        logged = IncidentFactory.create(latitude=imported.latitude, longitude=imported.longitude)
+        logged.refresh_from_db()
+        assert imported.grid_cell is not None
+        assert imported.grid_cell == logged.grid_cell
+
+
+def test_an_import_that_meets_the_rows_of_another_at_the_same_time_is_refused_and_writes_nothing(monkeypatch):
+    """Another import of the same file committed its incidents after this one looked them up."""
+    acled_import(path=CURRENT)
+    before = incidents_snapshot()
+    monkeypatch.setattr(sync, "_load_existing", lambda source, external_ids: {})
+
+    with pytest.raises(FileRefused, match="run this one again"):
+        acled_import(path=CURRENT)
+
+    assert incidents_snapshot() == before
+
+
+def test_an_import_has_the_database_count_its_rows_once_after_the_first_ones(monkeypatch):
+    monkeypatch.setattr(sync, "_ANALYZE_AFTER", 2)
+    counted: list[int] = []
+    real = sync._analyze_incidents
+
+    def analyze() -> None:
+        counted.append(1)
+        real()
+
+    monkeypatch.setattr(sync, "_analyze_incidents", analyze)
+
+    report = acled_import(path=CURRENT, chunk_rows=1)
+
+    assert len(report.created) == events_in(CURRENT)
+    assert counted == ([1] if connection.vendor == "postgresql" else [])

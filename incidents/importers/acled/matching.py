@@ -117,10 +117,6 @@ def unknown_inters(rows: list[CsvRow]) -> list[Unknown]:
     return [Unknown(column, raw, str(Actor.Kind.UNKNOWN.label)) for column, raw in found.items()]
 
 
-def split_actors(raw: str) -> list[str]:
-    return list(actor_names(raw))
-
-
 @functools.lru_cache(maxsize=4096)
 def actor_names(raw: str) -> tuple[str, ...]:
     """The names of a cell of actors, once per distinct cell."""
