@@ -4,7 +4,7 @@ are applied here."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -41,6 +41,14 @@ def memberships_of(user: AnyUser | None) -> QuerySet[Membership]:
     if user is None or not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user_id=user.pk, organisation__is_active=True).select_related("organisation")
+
+
+def in_order_of(incidents: QuerySet[Incident], ids: Sequence[int]) -> list[Incident]:
+    """The incidents of `incidents` with these ids, in their order: the second query of a page
+    whose ids were picked first from a narrow index. One that left the queryset in between
+    (retracted, shared less, moved) is left out, not an error."""
+    rows = {incident.pk: incident for incident in incidents.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 # Incident lists, the CSV export and the public pages' recent incidents ---------------------

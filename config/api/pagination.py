@@ -20,6 +20,8 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    # The field a cursor's position is checked against (decode_cursor); by default the ordering's.
+    position_field: str | None = None
 
     def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any] | None:
         # The cursor's position is checked against the field it is compared with (decode_cursor).
@@ -37,11 +39,11 @@ class CursorPagination(pagination.CursorPagination):
             raise self._invalid()
         return cursor
 
-    def _fits(self, position: str, ordering: str | None = None) -> bool:
-        """Whether the ordering field (or the field `ordering` names) can hold the position."""
+    def _fits(self, position: str) -> bool:
+        """Whether the position field can hold the position."""
         if "\x00" in position:
             return False
-        field = _ordering_field(getattr(self, "_ordered_model", None), ordering or self.ordering[0])
+        field = _ordering_field(getattr(self, "_ordered_model", None), self.position_field or self.ordering[0])
         if field is None:
             return True
         try:

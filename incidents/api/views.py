@@ -39,7 +39,7 @@ from config.api.views import (
 from .. import services
 from ..access import Viewer, can_edit_incident, may_see_reporter, officer_organisations, viewer_for
 from ..models import Actor, Incident, IncidentActor, IncidentType, Membership
-from ..selectors import LONG_TEXTS, incident_for_viewer, incidents_visible_to, memberships_of
+from ..selectors import LONG_TEXTS, in_order_of, incident_for_viewer, incidents_visible_to, memberships_of
 from .filters import DATES_BOUNDED, LISTED_BY, ActorFilter, IncidentApiFilter, IncidentTypeFilter
 from .serializers import (
     ActorSerializer,
@@ -76,6 +76,9 @@ class IncidentPagination(CursorPagination):
     bounded above, the ids are also bounded below by the lowest id of the page's size of incidents
     with the latest dates (`_bounded`). The cursors are ids in every case."""
 
+    # The positions of an order named LISTED_BY are ids: checked as the id.
+    position_field = "id"
+
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
         if LISTED_BY in queryset.query.annotations:
             return (f"-{LISTED_BY}",)
@@ -91,8 +94,7 @@ class IncidentPagination(CursorPagination):
         page = super().paginate_queryset(narrow, request, view)
         if not page:
             return page
-        rows = {row.pk: row for row in queryset.filter(pk__in=[entry.pk for entry in page])}
-        return [rows[entry.pk] for entry in page]
+        return in_order_of(queryset, [entry.pk for entry in page])
 
     def _bounded(self, narrow: QuerySet[Any], request: Request) -> QuerySet[Any]:
         """`narrow` with `id >= ` the lowest id among the page's size of incidents of the latest
@@ -113,10 +115,6 @@ class IncidentPagination(CursorPagination):
         # Django's own SQL of the queryset above, with its parameters kept apart.
         lowest = RawSQL(f"SELECT min(latest.latest_id) FROM ({sql}) AS latest", params)  # nosec B608 B611
         return narrow.filter(pk__gte=lowest)
-
-    def _fits(self, position: str, ordering: str | None = None) -> bool:
-        # The positions of an order named LISTED_BY are ids: checked as the id.
-        return super()._fits(position, "id")
 
 
 class GeoJSONPagination(IncidentPagination):

@@ -26,7 +26,7 @@ from ..access import Viewer, may_see_reporter, viewer_for
 from ..export import csv_lines
 from ..filters import IncidentFilter, canonical_query
 from ..models import Incident
-from ..selectors import incident_export_rows, incident_list_for
+from ..selectors import in_order_of, incident_export_rows, incident_list_for
 from .editing import forbidden, problem_page
 
 PAGE_SIZE = 50
@@ -43,14 +43,21 @@ class IncidentPaginator(Paginator):
     no longer sorts 25,000 full rows with their descriptions (see bench/incident_lists.py).
     One query more than a plain Paginator, whatever the page.
 
-    The count stops at `bound`, the end of the page asked for or COUNT_BOUND if that is further:
-    past it, `more_than` is that bound, the pages known so far are its pages plus one, and the
-    last page is not offered. Reading on is always possible, one page after another."""
+    The count stops at `bound`, the end of the page asked for (`get_page`) or COUNT_BOUND if that
+    is further: past it, `more_than` is that bound, the list says it has more pages than the
+    bound's, and the last page is not offered. Reading on is always possible, one page after
+    another."""
 
-    def __init__(self, incidents: QuerySet[Incident], per_page: int, *, wanted: int | str | None = 1) -> None:
+    def __init__(self, incidents: QuerySet[Incident], per_page: int) -> None:
         super().__init__(incidents, per_page)
         self.incidents = incidents
-        self.bound = max(COUNT_BOUND, _page_number(wanted) * per_page)
+        self.bound = COUNT_BOUND
+
+    def get_page(self, number: int | float | str | None) -> Page[Incident]:
+        self.bound = max(COUNT_BOUND, _page_number(number) * self.per_page)
+        for counted in ("count", "num_pages"):  # counted again up to the new bound
+            self.__dict__.pop(counted, None)
+        return super().get_page(number)
 
     @cached_property
     def count(self) -> int:
@@ -72,10 +79,10 @@ class IncidentPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.incidents.values_list("pk", flat=True)[bottom:top])
-        return Page(list(self.incidents.filter(pk__in=ids)), number, self)
+        return Page(in_order_of(self.incidents, ids), number, self)
 
 
-def _page_number(number: int | str | None) -> int:
+def _page_number(number: int | float | str | None) -> int:
     """The page asked for, as `Paginator.get_page` reads it (1 for what is not a number), at most
     a page past any list: a number such as 10**30 would not fit the count's LIMIT."""
     try:
@@ -192,8 +199,7 @@ def _list_page(
     valid = filterset.form.is_valid() if filterset.is_bound else True
     page: Page[Incident] | None = None
     if valid:
-        wanted = request.GET.get("page")
-        page = IncidentPaginator(filterset.qs, PAGE_SIZE, wanted=wanted).get_page(wanted)
+        page = IncidentPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         for incident in page.object_list:
             # The reporting organisation, or None where the viewer may not learn it.
             setattr(incident, "shown_reporter", incident.organisation if may_see_reporter(viewer, incident) else None)  # noqa: B010

@@ -140,6 +140,22 @@ def test_a_bbox_keeps_incidents_on_its_edges_and_at_the_corners_of_grid_cells(la
     assert walk("bbox=-4.2,14.3,-3.7,14.8", page_size=50) == [on_edge.pk]
 
 
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "bbox"),
+    [
+        # Where SQLite's binary floating point puts the point in the cell next to the one its
+        # coordinates name (floor((-149.9 + 180) * 10) comes out as 300, not 301; PostgreSQL's
+        # numeric is exact): the box must look one cell further.
+        ("14.50000", "-149.90000", "-149.9,14.4,-140,14.6"),
+        ("-89.90000", "10.00000", "9.9,-89.9,10.1,-89.8"),
+    ],
+)
+def test_a_bbox_finds_an_incident_that_the_database_puts_in_the_next_grid_cell(latitude, longitude, bbox):
+    incident = IncidentFactory.create(latitude=Decimal(latitude), longitude=Decimal(longitude))
+
+    assert walk(f"bbox={bbox}", page_size=50) == [incident.pk]
+
+
 def test_a_small_bbox_is_looked_up_by_grid_cells_and_a_tall_one_by_its_coordinates_only():
     small = grid_cells(BBox(Decimal("-4.45"), Decimal("14.25"), Decimal("-3.95"), Decimal("14.75")))
     tall = grid_cells(BBox(Decimal("-12"), Decimal("10"), Decimal("4"), Decimal("25")))

@@ -142,3 +142,16 @@ def test_advisory_pages_run_the_same_queries_for_few_or_many_incidents(client, d
     # Only the latest ten, on both pages.
     assert country_html.count(b"Roadblock on the national road") == 10
     assert region_html.count(b"Roadblock on the national road") == 10
+
+
+@pytest.mark.django_db
+def test_a_page_whose_incident_left_the_list_after_its_ids_were_picked_shows_the_others_in_order():
+    from incidents.models import ReviewStatus
+    from incidents.selectors import in_order_of, incidents_visible_to
+
+    first, gone, last = IncidentFactory.create_batch(3)
+    ids = [last.pk, gone.pk, first.pk]  # picked newest first
+    gone.status = ReviewStatus.RETRACTED
+    gone.save()
+
+    assert in_order_of(incidents_visible_to(None), ids) == [last, first]
