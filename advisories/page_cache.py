@@ -14,10 +14,11 @@ calls `page_changed` for every incident it saves or deletes and for every import
 is made at once and again when the transaction commits, so that a page rendered from the data
 before the commit cannot be kept under the version that follows it.
 
-Signed-in visitors (who may see more, and whose header names them) and visitors with a message
-waiting (shown once, on the next page) always get a page rendered for them. Kept pages expire
-after PAGE_TIMEOUT anyway, so that a change made outside the code paths above shows within that
-time.
+Signed-in visitors (who may see more, and whose header names them), visitors with a message
+waiting (shown once, on the next page) and addresses with a query string always get a page
+rendered for them. Versions and kept pages expire after PAGE_TIMEOUT anyway, so that a change made
+outside the code paths above (a report revision whose publication time comes, a new release's
+templates, a version renewed while the cache was unreachable) shows within that time.
 
 A round trip to the cache costs more than the rest of a 304, so each process trusts the version
 it read for VERSION_MEMO_SECONDS and keeps the last pages it served in its own memory: a change
@@ -29,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -44,6 +46,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
+
+from config.cache_control import carries_credentials
 
 # How long a rendered page is kept at most, in seconds.
 PAGE_TIMEOUT = 600
@@ -118,7 +122,9 @@ def _new_versions(codes: list[str]) -> dict[str, PageVersion]:
         versions[code] = PageVersion(
             token=secrets.token_hex(8), changed_at=dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
         )
-    cache.set_many({key: (versions[code].token, versions[code].timestamp) for key, code in keys.items()}, timeout=None)
+    cache.set_many(
+        {key: (versions[code].token, versions[code].timestamp) for key, code in keys.items()}, timeout=PAGE_TIMEOUT
+    )
     for code, version in versions.items():
         _local.remember_version(code, version)
     return versions
@@ -164,22 +170,51 @@ def page_changed(*codes: str) -> None:
     """What the pages of the countries `codes` show has changed (or is changing in this
     transaction). Without codes: every country's (a source, a threat category, a kind of incident)."""
 
-    def renew() -> None:
+    _renew(set(codes) or None)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        _at_commit().add(codes or _EVERY_COUNTRY)
+        # Once per transaction (a rolled-back one drops its callbacks: the next registers again).
+        if not any(callback is _renew_at_commit for _savepoints, callback, *_rest in connection.run_on_commit):
+            transaction.on_commit(_renew_at_commit)
+
+
+# The countries whose pages are renewed again when the current transaction commits, all in one
+# write: a transaction that saves a thousand rows renews each country once. (Left over by a
+# transaction rolled back, they are renewed at the next commit, which costs nothing but a render.)
+_EVERY_COUNTRY: tuple[str, ...] = ()
+_this_thread = threading.local()
+
+
+def _at_commit() -> set[tuple[str, ...]]:
+    if not hasattr(_this_thread, "pending"):
+        _this_thread.pending = set()
+    pending: set[tuple[str, ...]] = _this_thread.pending
+    return pending
+
+
+def _renew_at_commit() -> None:
+    changed = set(_at_commit())
+    _at_commit().clear()
+    if _EVERY_COUNTRY in changed:
+        _renew(None)
+    elif changed:
+        _renew({code for codes in changed for code in codes})
+
+
+def _renew(codes: set[str] | None) -> None:
+    """New versions of these countries' pages; None: of every country's."""
+    if codes is None:
         from .models import Country
 
-        _new_versions(list(codes) or list(Country.objects.values_list("code", flat=True)))
-
-    renew()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(renew)
+        codes = set(Country.objects.values_list("code", flat=True))
+    _new_versions(sorted(codes))
 
 
 def _cacheable(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    cookies = request.COOKIES
-    personal = settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies or "authorization" in request.headers
-    return not personal
+    return not carries_credentials(request) and "messages" not in request.COOKIES
 
 
 @dataclass(frozen=True)
@@ -234,18 +269,20 @@ def cached_country_page(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, country_code: str, **kwargs: Any) -> HttpResponseBase:
-        if country_code != country_code.lower():
+        # A query string changes what the page says (its language and sign-in links carry the
+        # address whole): such an answer is rendered for its request and kept for nobody.
+        if country_code != country_code.lower() or request.GET:
             return view(request, *args, country_code=country_code, **kwargs)
         language = get_language() or settings.LANGUAGE_CODE
         key = _PAGE_KEY.format(code=country_code, language=language, path=request.path)
-        conditional = "if-none-match" in request.headers or "if-modified-since" in request.headers
-        validators, kept = validators_for(request, country_code, also="" if conditional else key)
+        validators, kept = validators_for(request, country_code, also=key)
         if validators is None:
             return view(request, *args, country_code=country_code, **kwargs)
-        not_modified = validators.not_modified(request)
-        if not_modified is not None:
-            return not_modified
         if kept is not None:
+            # This address answered 200 under this version: a client that has it gets a 304.
+            not_modified = validators.not_modified(request)
+            if not_modified is not None:
+                return not_modified
             _token, content, content_type = kept
             return validators.apply(HttpResponse(content, content_type=content_type))
         response = view(request, *args, country_code=country_code, **kwargs)
@@ -255,6 +292,6 @@ def cached_country_page(view: View) -> View:
         page = (validators.version.token, response.content, response.headers["Content-Type"])
         cache.set(key, page, timeout=PAGE_TIMEOUT)
         _local.remember_page(key, page)
-        return validators.apply(response)
+        return validators.not_modified(request) or validators.apply(response)
 
     return wrapper

@@ -18,8 +18,13 @@ from django.utils.cache import patch_cache_control
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
 
+def carries_credentials(request: HttpRequest) -> bool:
+    """Whether the request may be a signed-in person's: a session cookie or an Authorization header."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "authorization" in request.headers
+
+
 def _signed_in(request: HttpRequest) -> bool:
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES and "authorization" not in request.headers:
+    if not carries_credentials(request):
         return False
     # Set by the authentication middleware, or by the API's authentication for a Bearer token.
     user = getattr(request, "user", None)

@@ -209,6 +209,7 @@ class ConditionalPlaceMixin:
         variant = f"{request.get_full_path()} {request.headers.get('accept', '')}"
         validators, _nothing = validators_for(request._request, country_code, variant=variant)
         if validators is not None and (not_modified := validators.not_modified(request._request)) is not None:
+            self.get_object()  # type: ignore[attr-defined]  # a 404 for a place that does not exist
             return not_modified  # type: ignore[return-value]
         response: Response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
         if validators is not None and response.status_code == 200:

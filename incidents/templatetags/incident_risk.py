@@ -16,8 +16,9 @@ register = template.Library()
 
 @register.inclusion_tag("incidents/_member_risk.html", takes_context=True)
 def member_risk(context: template.Context, place: Country | Region, public: Any) -> dict[str, Any]:
-    """`public`: the page's RiskExplanation of the public index. Nothing is said when what the
-    member may see changes neither the index nor the count."""
+    """`public`: the page's RiskExplanation of the public index. Nothing is said when the member
+    may see no more incidents than the public: their index, computed now, would differ from the
+    stored public one only by the days since it was computed."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -32,11 +33,11 @@ def member_risk(context: template.Context, place: Country | Region, public: Any)
         return {"risk": None}
     counted = int(risk.breakdown.get("incidents") or 0)
     shared = max(counted - int(public.incidents), 0)
-    if not shared and risk.index == public.index:
+    if not shared:
         return {"risk": None}
     return {
         "risk": risk,
         "counted": counted,
         "shared": shared,
-        "days": risk.breakdown.get("window_days") or 90,
+        "days": risk.breakdown["window_days"],
     }

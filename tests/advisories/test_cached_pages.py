@@ -5,6 +5,7 @@ once; signed-in visitors and visitors with a message waiting always get a page o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,55 @@ def test_a_conditional_request_for_an_unchanged_page_is_answered_304_without_a_q
     older = http_date((dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).timestamp())
     assert client.get(MOPTI, headers={"if-modified-since": older}).status_code == 200
     assert client.get(MOPTI, headers={"if-none-match": 'W/"other-en"'}).status_code == 200
+
+
+def test_a_browser_with_an_old_etag_gets_the_kept_page_without_a_query(client, mali_page, django_assert_num_queries):
+    current = client.get(MOPTI)
+
+    with django_assert_num_queries(0):
+        answer = client.get(MOPTI, headers={"if-none-match": 'W/"an-older-version-en"'})
+
+    assert answer.status_code == 200 and answer.content == current.content
+
+
+def test_an_address_with_a_query_string_is_rendered_for_it_and_kept_for_nobody(client, mali_page):
+    marked = client.get(MALI + "?from=PLANTED")
+    plain = client.get(MALI)
+
+    assert marked.status_code == 200 and "PLANTED" in marked.content.decode()
+    assert "PLANTED" not in plain.content.decode()
+
+
+def test_a_region_that_does_not_exist_is_a_404_whatever_etag_the_request_carries(client, mali_page):
+    etag = client.get(MOPTI)["ETag"]
+    # The API's ETag names its address too: the one this address would have under Mali's version.
+    token_and_language = client.get("/api/v1/regions/ml-5/")["ETag"].removeprefix('W/"').rsplit("-", 1)[0]
+    address = hashlib.blake2s(b"/api/v1/regions/ml-zz/ ", digest_size=6).hexdigest()
+    api_etag = f'W/"{token_and_language}-{address}"'
+
+    assert client.get("/countries/ml/regions/ml-zz/", headers={"if-none-match": etag}).status_code == 404
+    assert client.get("/api/v1/regions/ml-zz/", headers={"if-none-match": api_etag}).status_code == 404
+
+
+def test_a_transaction_that_changes_a_country_many_times_renews_its_pages_once_when_it_commits(mali_page):
+    from django.db import connection
+
+    from advisories import page_cache
+
+    for number in range(5):
+        contact_point_upsert(
+            country=mali_page,
+            kind="police",
+            name=f"Police desk {number}",
+            phones=[f"+223 20 22 00 0{number}"],
+            last_verified_on=today(),
+        )
+
+    # The test's transaction (which never commits) holds every callback registered since it began.
+    renewals = [
+        callback for _ids, callback, *_rest in connection.run_on_commit if callback is page_cache._renew_at_commit
+    ]
+    assert len(renewals) == 1
 
 
 def test_publishing_an_incident_shows_it_at_once_on_the_kept_pages(client, mali_page, analyst):
