@@ -216,16 +216,16 @@ def _naming(slugs: frozenset[str]) -> QuerySet[Any]:
     return Incident.target_types.through.objects.filter(targettype__slug__in=sorted(slugs)).values("incident_id")
 
 
-# The columns of _by_region_and_day's rows, after the grouping columns.
-_INCIDENTS, _SEVERITY = -8, -7
-_CASUALTY_SUMS = {name: -6 + 2 * n for n, name in enumerate(CASUALTIES)}
-_CASUALTY_KNOWN = {name: -5 + 2 * n for n, name in enumerate(CASUALTIES)}
+# The columns of _by_region_and_day's rows, after the region's id (0) and the day (1).
+_INCIDENTS, _SEVERITY = 2, 3
+_CASUALTY_SUMS = {name: 4 + 2 * n for n, name in enumerate(CASUALTIES)}
+_CASUALTY_KNOWN = {name: 5 + 2 * n for n, name in enumerate(CASUALTIES)}
 
 
-def _by_region_and_day(incidents: QuerySet[Incident], weights: RiskWeights, *group_by: str) -> QuerySet[Any]:
-    """The incidents' counts and sums by region and day (and `group_by`): recency is a function of
-    the day, so the arithmetic that weighs them is done on these rows (a few thousand at most), not
-    per incident. Each row: region id, day, *group_by, then the columns named by _INCIDENTS..."""
+def _by_region_and_day(incidents: QuerySet[Incident], weights: RiskWeights) -> QuerySet[Any]:
+    """The incidents' counts and sums by region and day: recency is a function of the day, so the
+    arithmetic that weighs them is done on these rows (a few thousand at most), not per incident.
+    Each row: region id, day, then the columns named by _INCIDENTS..."""
     severity = Case(
         *(When(severity=level, then=Value(float(points))) for level, points in weights.severity_points.items()),
         default=Value(0.0),
@@ -238,9 +238,9 @@ def _by_region_and_day(incidents: QuerySet[Incident], weights: RiskWeights, *gro
     # No ordering: the model's would add its columns to GROUP BY.
     return (
         incidents.order_by()
-        .values("region_id", "occurred_on", *group_by)
+        .values("region_id", "occurred_on")
         .annotate(**aggregates)
-        .values_list("region_id", "occurred_on", *group_by, *aggregates)
+        .values_list("region_id", "occurred_on", *aggregates)
     )
 
 
