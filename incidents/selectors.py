@@ -71,6 +71,19 @@ RECENT_PUBLIC_INCIDENTS = 10
 EXPORT_BATCH_SIZE = 2000
 
 
+def incident_rows_for(user: AnyUser | Viewer | None) -> QuerySet[Incident]:
+    """What the user may see, with only what the API's list rows and GeoJSON features show: the
+    place and type joined, no actors, target types or organisation, no long text, place name or
+    external id."""
+    return (
+        incidents_visible_to(user)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("country", "region", "incident_type__category")
+        .defer(*LONG_TEXTS, "place_name", "external_id")
+    )
+
+
 def incident_list_for(
     user: AnyUser | Viewer | None,
     *,

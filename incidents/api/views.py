@@ -39,7 +39,7 @@ from config.api.views import (
 from .. import services
 from ..access import Viewer, can_edit_incident, may_see_reporter, officer_organisations, viewer_for
 from ..models import Actor, Incident, IncidentActor, IncidentType, Membership
-from ..selectors import LONG_TEXTS, in_order_of, incident_for_viewer, incidents_visible_to, memberships_of
+from ..selectors import in_order_of, incident_for_viewer, incident_rows_for, incidents_visible_to, memberships_of
 from .filters import DATES_BOUNDED, LISTED_BY, ActorFilter, IncidentApiFilter, IncidentTypeFilter
 from .serializers import (
     ActorSerializer,
@@ -201,10 +201,6 @@ def review_action(
     return decorate
 
 
-# Columns of an incident that its list row and GeoJSON feature do not show.
-LIST_LEAVES_OUT = (*LONG_TEXTS, "place_name", "external_id")
-
-
 def _with_links(incident: Incident) -> Incident:
     links = IncidentActor.objects.select_related("actor").order_by("role", "actor__name")
     prefetch_related_objects([incident], Prefetch("actor_links", queryset=links), "corrections")
@@ -275,13 +271,10 @@ class IncidentViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Incident]:
-        # The list rows and GeoJSON properties name no actor or target type.
-        incidents = incidents_visible_to(self.request.user).prefetch_related(None)
         if self.action in ("list", "geojson"):
-            # Nor the organisation, nor the long texts: a page reads the columns it shows.
-            incidents = incidents.select_related(None).select_related("country", "region", "incident_type__category")
-            incidents = incidents.defer(*LIST_LEAVES_OUT)
-        return incidents
+            return incident_rows_for(self.request.user)
+        # An incident's own answer names its actors itself (_with_links), not through this prefetch.
+        return incidents_visible_to(self.request.user).prefetch_related(None)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Incident]]:
         if self.action == "list":
