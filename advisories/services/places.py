@@ -50,6 +50,7 @@ def countries_sync(*, country_model: Any = Country, region_model: Any = Region) 
 
         regions = {r.code: r for r in region_model.objects.all()}
         new_regions, renamed = [], []
+        changed = {country.code for country in new_countries}
         for sub in pycountry.subdivisions:
             if sub.parent_code is not None or sub.country_code not in by_code:
                 continue
@@ -58,13 +59,15 @@ def countries_sync(*, country_model: Any = Country, region_model: Any = Region) 
                 new_regions.append(
                     region_model(country=by_code[sub.country_code], code=sub.code, name=sub.name, kind=sub.type)
                 )
+                changed.add(sub.country_code)
             elif (region.name, region.kind) != (sub.name, sub.type):
                 region.name, region.kind = sub.name, sub.type
                 renamed.append(region)
+                changed.add(sub.country_code)
         region_model.objects.bulk_create(new_regions, batch_size=500)
         region_model.objects.bulk_update(renamed, ["name", "kind"], batch_size=500)
-        if new_countries or new_regions or renamed:
-            page_changed(*by_code)
+        if changed:
+            page_changed(*changed)
     return SyncResult(len(new_countries), len(new_regions), len(renamed))
 
 

@@ -232,3 +232,17 @@ def test_an_import_has_the_database_count_its_rows_once_after_the_first_ones(mon
 
     assert len(report.created) == events_in(CURRENT)
     assert counted == ([1] if connection.vendor == "postgresql" else [])
+
+
+def test_an_import_keeps_at_most_so_many_worked_out_places_and_imports_the_same(monkeypatch):
+    from incidents.importers.acled import matching
+
+    whole = acled_import(path=CURRENT)
+    imported_once = imported()
+    Incident.objects.all().delete()
+    monkeypatch.setattr(matching, "DISTINCT_KEPT", 1)
+
+    again = acled_import(path=CURRENT, chunk_rows=1)
+
+    assert len(again.created) == len(whole.created)
+    assert imported() == imported_once

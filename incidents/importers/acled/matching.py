@@ -8,6 +8,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,6 +213,16 @@ class _Fields:
     killed: int | None = None
 
 
+# How many distinct values (coordinates, placings) an import keeps worked out: a file with more
+# starts again, so that memory stays flat however many places a file names.
+DISTINCT_KEPT = 100_000
+
+
+def _make_room(worked_out: dict[Any, Any]) -> None:
+    if len(worked_out) >= DISTINCT_KEPT:
+        worked_out.clear()
+
+
 class AcledImport:
     """Matches an export's events to incidents, a chunk of events at a time; `kinds` are the
     actor kinds the whole file suggests (a first pass over it learns them, see `note_kinds`).
@@ -332,6 +343,7 @@ class AcledImport:
     def _parsed_coordinates(self, latitude: str, longitude: str) -> tuple[Decimal | None, Decimal | None, str]:
         key = (latitude, longitude)
         if key not in self._coordinates:
+            _make_room(self._coordinates)
             self._coordinates[key] = parse_coordinates(latitude, longitude)
         return self._coordinates[key]
 
@@ -350,6 +362,7 @@ class AcledImport:
         names none of the country's regions (the coordinates place the event)."""
         key = (country.pk, admin1, latitude, longitude)
         if key not in self._placed:
+            _make_room(self._placed)
             region, reason = self.places.place(country, region_name=admin1, latitude=latitude, longitude=longitude)
             unknown = []
             if admin1 and self.places.finder(country).by_name(admin1) is None:
