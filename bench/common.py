@@ -10,6 +10,11 @@ import sys
 import time
 from typing import Any
 
+# The external_source of the incidents a benchmark creates.
+BENCH_SOURCE = "bench"
+# One organisation of each kind whose staff weigh more when targeted (risk weights.members_kind_targets).
+ORGANISATION_KINDS = ("ingo", "un", "nngo", "red_cross", "company")
+
 
 def ensure_database() -> dict[str, Any]:
     """CREATE DATABASE when DATABASE_URL names one that does not exist yet; the psycopg
@@ -58,3 +63,25 @@ def p95(port: int, path: str, count: int) -> float:
     """The 95th percentile of `count` requests, in milliseconds."""
     times = sorted(request_ms(port, path) for _ in range(count))
     return times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def incidents_to_replace(total: int) -> int | None:
+    """How many benchmark incidents an earlier run left, to be replaced by `total` new ones; None
+    (and it says so) when they are the `total` already."""
+    from incidents.models import Incident
+
+    existing = Incident.objects.filter(external_source=BENCH_SOURCE).count()
+    if existing == total:
+        print(f"{existing:,} benchmark incidents already there.")
+        return None
+    return existing
+
+
+def bench_organisations() -> list[Any]:
+    """The benchmark's organisations, one of each kind, made the first time."""
+    from incidents.models import Organisation
+
+    return [
+        Organisation.objects.get_or_create(slug=f"bench-{kind}", defaults={"name": f"Bench {kind}", "kind": kind})[0]
+        for kind in ORGANISATION_KINDS
+    ]

@@ -31,11 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ensure_database
+from bench.common import BENCH_SOURCE, ensure_database
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-BENCH_SOURCE = "bench"  # external_source of the incidents this script creates
 END = dt.date(2025, 6, 30)
 DAYS = 5 * 365
 BATCH = 5000

@@ -47,10 +47,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_database, p95, request_ms  # noqa: E402 - after the path is set
+from bench.common import BENCH_SOURCE, bench_organisations, ensure_database, incidents_to_replace, p95, request_ms  # noqa: E402 - after the path is set
 
 PORT = 8767
-BENCH_SOURCE = "bench"
 GOALS = {"api": 2.0, "html": 3.0}
 GROWTH_GOAL = 1.5
 
@@ -179,17 +178,13 @@ def ensure_data(total: int) -> None:
     from django.db import connection, transaction
 
     from advisories.models import Country
-    from incidents.models import Incident, IncidentType, Organisation
+    from incidents.models import IncidentType
 
     mali = Country.objects.get(code="ML")
-    existing = Incident.objects.filter(external_source=BENCH_SOURCE).count()
-    if existing == total:
-        print(f"{existing:,} benchmark incidents already there.")
+    existing = incidents_to_replace(total)
+    if existing is None:
         return
-    organisations = [
-        Organisation.objects.get_or_create(slug=f"bench-{kind}", defaults={"name": f"Bench {kind}", "kind": kind})[0]
-        for kind in ("ingo", "un", "nngo", "red_cross", "company")
-    ]
+    organisations = bench_organisations()
     region_ids = dict(mali.regions.values_list("code", "pk"))
     start, end = dt.date(2016, 1, 1), dt.date(2026, 12, 1)
     town_pick = [number for number, town in enumerate(TOWNS, start=1) for _ in range(town[4])]

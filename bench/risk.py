@@ -43,15 +43,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ensure_database
+from bench.common import BENCH_SOURCE, bench_organisations, ensure_database, incidents_to_replace
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-BENCH_SOURCE = "bench"  # external_source of the incidents this script creates
 BARE_AGGREGATE = "SELECT region_id, count(*), sum(severity) FROM incidents_incident GROUP BY region_id"
 GOAL = 2.0
-# Organisations of the kinds whose staff weigh more when targeted (weights.members_kind_targets).
-ORGANISATION_KINDS = ["ingo", "un", "nngo", "red_cross", "company"]
 
 
 # One row per number of generate_series; random() is seeded first, so every run makes the same data.
@@ -111,17 +108,13 @@ def ensure_data(total: int) -> None:
     from django.db import connection, transaction
 
     from advisories.models import Country
-    from incidents.models import Incident, IncidentType, Organisation, TargetType
+    from incidents.models import IncidentType, TargetType
 
     mali = Country.objects.get(code="ML")
-    existing = Incident.objects.filter(external_source=BENCH_SOURCE).count()
-    if existing == total:
-        print(f"{existing:,} benchmark incidents already there.")
+    existing = incidents_to_replace(total)
+    if existing is None:
         return
-    organisations = [
-        Organisation.objects.get_or_create(slug=f"bench-{kind}", defaults={"name": f"Bench {kind}", "kind": kind})[0]
-        for kind in ORGANISATION_KINDS
-    ]
+    organisations = bench_organisations()
     regions = list(mali.regions.order_by("pk").values_list("pk", flat=True))
     types = list(IncidentType.objects.order_by("pk").values_list("pk", flat=True))
     targets = list(TargetType.objects.order_by("pk").values_list("pk", flat=True))
