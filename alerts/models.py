@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
 from advisories.models import Advisory, Country, Region, ThreatCategory, TimeStamped
+from config.choices import ChoiceLabels
 from config.translation import language_field
 from incidents.models import Incident, Organisation, acted_by_field
 
@@ -218,7 +219,7 @@ class OptOut(models.Model):
         return self.email
 
 
-class DigestRun(models.Model):
+class DigestRun(ChoiceLabels):
     """One daily or weekly digest for the subscriptions of one time zone.
 
     `period` names it in that time zone ("2026-11-23" for a day, "2026-W48" for a week), so a
@@ -264,7 +265,7 @@ class DigestRun(models.Model):
         return f"{self.get_frequency_display()} {self.period} ({self.time_zone})"
 
 
-class ImmediateAlert(models.Model):
+class ImmediateAlert(ChoiceLabels):
     """Something that is sent at once to the immediate subscriptions that follow it."""
 
     class Kind(models.TextChoices):
@@ -312,7 +313,7 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Delivery(models.Model):
+class Delivery(ChoiceLabels):
     subscription = models.ForeignKey(
         Subscription, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("subscription")
     )

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
+
 from .roles import Role
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ def acted_by_field(verbose_name: StrOrPromise) -> models.ForeignKey[Any, Any]:
     )
 
 
-class ChangeRecord(models.Model):
+class ChangeRecord(ChoiceLabels):
     user = acted_by_field(_("user"))
     username = models.CharField(_("username"), max_length=150)
     changed_by = acted_by_field(_("changed by"))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region, Source, ThreatCategory, TimeStamped, latitude_field, longitude_field
+from config.choices import ChoiceLabels
 from config.translation import FRENCH_HELP_TEXT, language_field, localized
 
 # Imported here, and so registered with the app's other models, and named from here by the rest.
@@ -115,7 +116,7 @@ class Membership(TimeStamped):
         return self.role in OFFICER_ROLES
 
 
-class AccountSettings(models.Model):
+class AccountSettings(ChoiceLabels):
     """What a person chose for themselves: for now the language of pages after sign-in and of their e-mails."""
 
     user = models.OneToOneField(
@@ -483,7 +484,7 @@ class Incident(TimeStamped):
         return reverse("incidents:detail", kwargs={"pk": self.pk})
 
 
-class IncidentActor(models.Model):
+class IncidentActor(ChoiceLabels):
     """An actor's part in an incident. ACLED's dyadic rows name two sides and their allies."""
 
     class Role(models.TextChoices):

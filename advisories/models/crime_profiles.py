@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.translation import FRENCH_HELP_TEXT
 
 from .places import Country, Source, TimeStamped
@@ -148,7 +149,7 @@ class CrimeProfile(TimeStamped):
         return f"{self.country} {self.edition}"
 
 
-class CrimeIndicatorAssessment(models.Model):
+class CrimeIndicatorAssessment(ChoiceLabels):
     """One market, actor type or resilience indicator in a profile: a summary, and a score if given."""
 
     profile = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.translation import FRENCH_HELP_TEXT
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def longitude_field() -> models.DecimalField:
     )
 
 
-class TimeStamped(models.Model):
+class TimeStamped(ChoiceLabels):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.translation import FRENCH_HELP_TEXT, localized
 
 from .places import City, Country, Region, RiskIndicator, Source, TimeStamped
@@ -22,7 +23,7 @@ class ThreatLevel(models.IntegerChoices):
     CRITICAL = 4, _("CRITICAL")
 
 
-class ThreatCategory(models.Model):
+class ThreatCategory(ChoiceLabels):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=100, blank=True, help_text=FRENCH_HELP_TEXT)
@@ -160,7 +161,7 @@ class SecurityReportRevision(TimeStamped):
         return f"{self.report} r{self.number}"
 
 
-class ReportSection(models.Model):
+class ReportSection(ChoiceLabels):
     class Kind(models.TextChoices):
         CRIME = "crime", _("Crime")
         KIDNAPPING = "kidnapping", _("Kidnapping Threat")

@@ -33,6 +33,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
+
 from .places import AdvisoryLevel, Country, Region
 
 # The index's upper bounds (exclusive) of levels 1, 2 and 3; level 4 above the last. The risk
@@ -52,7 +54,7 @@ class RiskAssessmentQuerySet(models.QuerySet["RiskAssessment"]):
         return self.filter(region=region)
 
 
-class RiskAssessment(models.Model):
+class RiskAssessment(ChoiceLabels):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="risk_assessments", verbose_name=_("country")
     )

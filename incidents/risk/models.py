@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import AdvisoryLevel, Country, Region, RiskAssessment
+from config.choices import ChoiceLabels
 
 from ..audit_models import acted_by_field
 
@@ -20,7 +21,7 @@ class RiskReviewQuerySet(models.QuerySet["RiskReview"]):
         return self.filter(resolved_at__isnull=True)
 
 
-class RiskReview(models.Model):
+class RiskReview(ChoiceLabels):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="risk_reviews", verbose_name=_("country")
     )
