@@ -166,6 +166,20 @@ def _page_of(kept: Any, key: str, version: PageVersion) -> tuple[str, bytes, str
     return tuple(kept)
 
 
+def page_parts(code: str) -> dict[str, Any]:
+    """What a country's or region's page template needs to keep the parts of it that are the same
+    for every visitor (everything but the header and a member's own figures) in the cache, under
+    the country's version and the language: `{% cache parts.seconds "name" parts.key %}`.
+
+    A signed-in member, or a visitor with a message waiting, gets a page rendered for them, but
+    its public parts are read from the cache: the page's data (`page`, lazy) is only computed
+    when a part is missing."""
+    version, _kept = page_version(code)
+    token = version.token if version is not None else secrets.token_hex(8)
+    language = get_language() or settings.LANGUAGE_CODE
+    return {"parts": {"seconds": PAGE_TIMEOUT, "key": f"{code.lower()}:{token}:{language}"}}
+
+
 def page_changed(*codes: str) -> None:
     """What the pages of the countries `codes` show has changed (or is changing in this
     transaction). Without codes: every country's (a source, a threat category, a kind of incident)."""

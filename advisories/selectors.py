@@ -262,6 +262,17 @@ def _risk_rows(places: Q) -> list[RiskAssessment]:
     )
 
 
+def public_risk_incidents(country: Country, region: Region | None = None) -> int | None:
+    """How many incidents the current public risk index of the country (or of one of its regions)
+    counts; None before it is first computed. One query."""
+    breakdown = (
+        RiskAssessment.objects.filter(country=country, region=region, is_current=True)
+        .values_list("breakdown", flat=True)
+        .first()
+    )
+    return None if breakdown is None else int((breakdown or {}).get("incidents") or 0)
+
+
 def _category_names(*assessments: RiskAssessment | None) -> dict[str, str]:
     """The names, in the reader's language, of the threat categories the assessments count:
     one query, none when they count no incident."""
@@ -499,14 +510,22 @@ def _distinct_sources(*sources: Source | None) -> list[Source]:
     return sorted(unique.values(), key=lambda s: (s.published_on is None, -(s.published_on or dt.date.min).toordinal()))
 
 
-def country_page(code: str) -> CountryPage | None:
-    """Everything the public country page shows, or None for an unknown country code."""
+def country_by_code(code: str) -> Country | None:
+    """The country of an address's code, whatever its case; None for a code no country has."""
     # ASCII only: "ß".upper() is "SS", which would otherwise open South Sudan's page.
     if not code.isascii():
         return None
-    country = Country.objects.filter(code=code.upper()).first()
-    if country is None:
-        return None
+    return Country.objects.filter(code=code.upper()).first()
+
+
+def country_page(code: str) -> CountryPage | None:
+    """Everything the public country page shows, or None for an unknown country code."""
+    country = country_by_code(code)
+    return country_page_of(country) if country is not None else None
+
+
+def country_page_of(country: Country) -> CountryPage:
+    """Everything the public page of `country` shows."""
     advisories = _current_advisories(country)
     risk_rows = _risk_rows(Q(country=country))
     region_risks = {row.region_id: row for row in risk_rows if row.region_id is not None and row.is_current}
@@ -550,18 +569,27 @@ def country_page(code: str) -> CountryPage | None:
     return page
 
 
-def region_page(country_code: str, region_code: str) -> RegionPage | None:
-    """Everything the public region page shows, or None when the region is unknown or belongs
-    to another country than the one in the address."""
+def region_by_codes(country_code: str, region_code: str) -> Region | None:
+    """The region of an address's codes, with its country; None when no region has the code or
+    it belongs to another country than the one in the address."""
     if not (country_code.isascii() and region_code.isascii()):
         return None
-    region = (
+    return (
         Region.objects.filter(code=region_code.upper(), country__code=country_code.upper())
         .select_related("country")
         .first()
     )
-    if region is None:
-        return None
+
+
+def region_page(country_code: str, region_code: str) -> RegionPage | None:
+    """Everything the public region page shows, or None when the region is unknown or belongs
+    to another country than the one in the address."""
+    region = region_by_codes(country_code, region_code)
+    return region_page_of(region) if region is not None else None
+
+
+def region_page_of(region: Region) -> RegionPage:
+    """Everything the public page of `region` shows (`region.country` loaded with it)."""
     advisories = _current_advisories(region.country, region)
     advisory = advisories.get(region.pk)
     ratings = list(_ratings().filter(Q(region=region) | Q(city__region=region)))

@@ -8,10 +8,11 @@ region under another country's address, is a 404.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .page_cache import cached_country_page
+from .page_cache import cached_country_page, page_parts
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,10 +43,11 @@ def country_list(request: HttpRequest) -> HttpResponse:
 def country_detail(request: HttpRequest, country_code: str) -> HttpResponse:
     if country_code != country_code.lower():
         return redirect("advisories:country", country_code=country_code.lower(), permanent=True)
-    page = selectors.country_page(country_code)
-    if page is None:
+    country = selectors.country_by_code(country_code)
+    if country is None:
         raise Http404(_("There is no country with the code %(code)s.") % {"code": country_code.upper()})
-    return render(request, "advisories/country_detail.html", {"page": page, "country": page.country})
+    context = {"country": country, "page": SimpleLazyObject(lambda: selectors.country_page_of(country))}
+    return render(request, "advisories/country_detail.html", context | page_parts(country.code))
 
 
 @cached_country_page
@@ -54,14 +56,15 @@ def region_detail(request: HttpRequest, country_code: str, region_code: str) -> 
         return redirect(
             "advisories:region", country_code=country_code.lower(), region_code=region_code.lower(), permanent=True
         )
-    page = selectors.region_page(country_code, region_code)
-    if page is None:
+    region = selectors.region_by_codes(country_code, region_code)
+    if region is None:
         raise Http404(
             _("There is no region %(region)s in the country %(country)s.")
             % {"region": region_code.upper(), "country": country_code.upper()}
         )
-    return render(
-        request,
-        "advisories/region_detail.html",
-        {"page": page, "region": page.region, "country": page.region.country},
-    )
+    context = {
+        "region": region,
+        "country": region.country,
+        "page": SimpleLazyObject(lambda: selectors.region_page_of(region)),
+    }
+    return render(request, "advisories/region_detail.html", context | page_parts(region.country.code))

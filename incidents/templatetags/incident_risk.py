@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from advisories.models import Country, Region
+from advisories.selectors import public_risk_incidents
 
 from ..access import viewer_for
 from ..risk.selectors import member_country_risk
@@ -15,10 +16,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("incidents/_member_risk.html", takes_context=True)
-def member_risk(context: template.Context, place: Country | Region, public: Any) -> dict[str, Any]:
-    """`public`: the page's RiskExplanation of the public index. Nothing is said when the member
-    may see no more incidents than the public: their index, computed now, would differ from the
-    stored public one only by the days since it was computed."""
+def member_risk(context: template.Context, place: Country | Region) -> dict[str, Any]:
+    """The place's risk index counting what a signed-in member may see, beside the public one.
+    Nothing is said when the member may see no more incidents than the public index counts (their
+    index, computed now, would differ from the stored public one only by the days since it was
+    computed), nor before the public index is first computed."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -27,12 +29,13 @@ def member_risk(context: template.Context, place: Country | Region, public: Any)
     places = member_country_risk(viewer_for(user), country)
     if places is None:
         return {"risk": None}
-    region_id = place.pk if isinstance(place, Region) else None
-    risk = next((row for row in places if row.region_id == region_id), None)
-    if risk is None:
+    region = place if isinstance(place, Region) else None
+    risk = next((row for row in places if row.region_id == (region.pk if region else None)), None)
+    public = public_risk_incidents(country, region) if risk is not None else None
+    if risk is None or public is None:
         return {"risk": None}
     counted = int(risk.breakdown.get("incidents") or 0)
-    shared = max(counted - int(public.incidents), 0)
+    shared = max(counted - public, 0)
     if not shared:
         return {"risk": None}
     return {

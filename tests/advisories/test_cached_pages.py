@@ -234,3 +234,60 @@ def test_a_made_up_country_code_leaves_nothing_in_the_cache(client, mali_page):
     assert client.get("/countries/zz/").status_code == 404
     assert client.get("/api/v1/countries/zz/").status_code == 404
     assert cache.get("vigil:page-version:zz") is None
+
+
+def test_a_page_rendered_for_its_visitor_reads_the_parts_kept_by_an_earlier_one(
+    client, mali_page, django_assert_num_queries
+):
+    client.cookies["messages"] = "waiting"
+    first = {path: client.get(path) for path in (MALI, MOPTI)}
+
+    for path, page in first.items():
+        # The one query: the country or region the address names (a 404 otherwise).
+        with django_assert_num_queries(1):
+            again = client.get(path)
+        assert again.status_code == 200 and "ETag" not in again
+        assert again.content == page.content and "Level 4: Do Not Travel" in text_of(again)
+
+
+def test_a_signed_in_member_sees_each_change_at_once_though_the_public_parts_are_kept(client, mali_page, analyst):
+    cast = make_cast()
+    mopti = Region.objects.get(code="ML-5")
+    incident = IncidentFactory.create(
+        region=mopti, title="Bus stopped near Konna", status=ReviewStatus.VERIFIED, occurred_on=today()
+    )
+    client.force_login(cast.officer_a)
+    for path in (MALI, MOPTI):
+        page = text_of(client.get(path))
+        assert "Level 4: Do Not Travel" in page and "Bus stopped near Konna" not in page
+
+    advisory_publish(country=mali_page, level=AdvisoryLevel.RECONSIDER_TRAVEL, issued_on=today())
+    incident_publish(incident=incident, analyst=analyst)
+
+    for path in (MALI, MOPTI):
+        page = text_of(client.get(path))
+        assert "Level 3: Reconsider Travel" in page and "Bus stopped near Konna" in page, path
+
+
+def test_the_parts_kept_from_a_members_page_carry_nothing_of_theirs(client, mali_page):
+    cast = make_cast()
+    IncidentFactory.create(
+        region=Region.objects.get(code="ML-5"),
+        title="Staff car stolen",
+        sharing_level=SharingLevel.GREEN,
+        organisation=cast.org_a,
+        occurred_on=today(),
+    )
+    client.force_login(cast.officer_a)
+    members = {path: client.get(path) for path in (MALI, MOPTI)}
+    assert all("officer_a" in text_of(page) for page in members.values())
+
+    client.force_login(cast.officer_b)
+    for path in (MALI, MOPTI):
+        page = text_of(client.get(path))
+        assert "officer_b" in page and "officer_a" not in page and "Staff car stolen" not in page
+    client.logout()
+    client.cookies["messages"] = "waiting"
+    for path in (MALI, MOPTI):
+        page = text_of(client.get(path))
+        assert "officer_" not in page and "Staff car stolen" not in page
