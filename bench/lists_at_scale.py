@@ -340,6 +340,8 @@ def main() -> None:
     options = parser.parse_args()
 
     if options.prepare:
+        # Always the size's own database, on the server DATABASE_URL names: never that database itself.
+        os.environ["DATABASE_URL"] = database_url(options.prepare)
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.api_settings"
         prepare(options.prepare, options.explain)
         return

@@ -9,6 +9,9 @@ from django import template
 from django.forms import BoundField
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from advisories.models import Country, Region
@@ -79,6 +82,24 @@ def date_precision_note(incident: Incident) -> str:
     return ""
 
 
+@register.simple_tag
+def incident_time(incident: Incident) -> str:
+    """The incident's date in a <time> element, as precisely as it is known; what the short date
+    leaves unsaid in a tooltip and for screen readers: <time datetime="2024-09"
+    title="Exact day not known">Sep 2024</time><span class="visually-hidden"> (exact day not known)</span>.
+    A tag rather than a template: a list renders it for each of its rows."""
+    note = date_precision_note(incident)
+    if not note:
+        return format_html('<time datetime="{}">{}</time>', incident_datetime(incident), incident_date(incident))
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time><span class="visually-hidden"> ({})</span>',
+        incident_datetime(incident),
+        capfirst(note),
+        incident_date(incident),
+        note,
+    )
+
+
 @register.filter
 def casualties(incident: Incident) -> str:
     """The toll as far as it is known: "70 killed, 3 injured, 0 abducted", "70 killed; injured and
@@ -97,8 +118,23 @@ def severity_label(severity: int) -> str:
     return str(SEVERITY_LABELS.get(severity, ""))
 
 
-@register.filter
+SELECTED = mark_safe(" selected")  # nosec B703 B308 - a constant
+
+
+@register.simple_tag
+def select_options(field: BoundField) -> str:
+    """A select's <option>s, the field's current value selected, written in one pass: Django's
+    option templates cost ~0.07 ms each, and the country list has 249."""
+    current = field.value()
+    current = "" if current is None else str(current)
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        ((value, SELECTED if str(value) == current else "", label) for value, label in choice_list(field)),
+    )
+
+
 def choice_list(field: BoundField) -> list[tuple[Any, Any]]:
-    """A select's choices in one query: `{% for %}` or list() over a ModelChoiceIterator would
-    first count its rows (it has __len__); its generator has no length to ask for."""
+    """A select's choices in one query: list() over a ModelChoiceIterator would first count its
+    rows (it has __len__); its generator has no length to ask for."""
     return list(iter(field.field.choices))  # type: ignore[attr-defined]
