@@ -61,7 +61,8 @@ class _Encoding:
         pattern = re.compile(b"(" + b"|".join(re.escape(stand_in.encode()) for stand_in in stand_ins) + b")")
         # Even places: the message's own bytes; odd places: a stand-in, to be replaced.
         self.body = pattern.split(body)
-        self.boundaries = body.count(str(message.get_boundary()).encode())
+        self.boundary = str(message.get_boundary()).encode()
+        self.boundaries = body.count(self.boundary)
 
     def encode(self, values: Mapping[str, str], date: str) -> tuple[bytes, bytes]:
         """The header lines and the body with these values and this Date."""
@@ -129,7 +130,7 @@ class Prepared:
         boundary into its text (Django would have chosen another)."""
         encoding = self._encoding(linesep)
         head, body = encoding.encode(values, date)
-        if body.count(str(self._message.get_boundary()).encode()) != encoding.boundaries:
+        if body.count(encoding.boundary) != encoding.boundaries:
             return None
         return head + body
 
