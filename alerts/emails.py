@@ -14,8 +14,9 @@ who would read the same e-mail share one computation and rendering (`DeliveryMes
 
 from __future__ import annotations
 
+import functools
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,6 +48,7 @@ from incidents.selectors import account_languages, incidents_visible_to
 
 from .content import Follows, advisory_change, digest_for, follows_prefetch
 from .models import Delivery, Frequency, OptOut, Subscription
+from .prepared import Prepared, PreparedEmail
 from .tokens import absolute_url, confirmation_url, unsubscribe_url
 
 SUBJECT_MAX = 180
@@ -84,9 +86,14 @@ def _render_templates(name: str, context: Mapping[str, Any]) -> _Rendered:
 
 
 def _email(
-    rendered: _Rendered, *, to: str, language: str, headers: Mapping[str, str] | None = None
+    rendered: _Rendered,
+    *,
+    to: str,
+    language: str,
+    headers: Mapping[str, str] | None = None,
+    kind: Callable[..., EmailMultiAlternatives] = EmailMultiAlternatives,
 ) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = kind(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -136,9 +143,13 @@ def delivery_message(delivery: Delivery) -> EmailMultiAlternatives:
 
 
 # Stand-ins for what differs between the recipients of one rendering: each message gets its own
-# in their place (escaped in the HTML part, as the template would have escaped it).
+# in their place (escaped in the HTML part, as the template would have escaped it). The prepared
+# message of a rendering (alerts.prepared) has the HTML part's own, and one for the Message-ID.
 _RECIPIENT = f"vigil{secrets.token_hex(8)}recipient"
 _UNSUBSCRIBE = f"vigil{secrets.token_hex(8)}unsubscribe"
+_HTML_RECIPIENT = f"vigil{secrets.token_hex(8)}recipient"
+_HTML_UNSUBSCRIBE = f"vigil{secrets.token_hex(8)}unsubscribe"
+_MESSAGE_ID = f"<vigil{secrets.token_hex(8)}@message.id>"
 
 
 class DeliveryMessages:
@@ -152,6 +163,9 @@ class DeliveryMessages:
     constant number of queries, when the first message is asked for: what a message shows is
     decided when its batch is sent, for the rights its recipients have then.
 
+    A shared rendering's MIME message is also built and encoded once (`alerts.prepared`): each
+    recipient's bytes are that encoding with their address, Message-ID and unsubscribe link in it.
+
     `shared=False` renders each message on its own, with its recipient's own rights: the
     reference that the shared renderings are tested against.
     """
@@ -161,6 +175,7 @@ class DeliveryMessages:
         self.shared = shared
         self._loaded = False
         self._renderings: dict[tuple[object, ...], _Rendered | NothingToSend] = {}
+        self._prepared: dict[tuple[object, ...], Prepared] = {}
 
     def _load(self) -> None:
         if self._loaded:
@@ -218,7 +233,7 @@ class DeliveryMessages:
             self._renderings[key] = rendering
         if isinstance(rendering, NothingToSend):
             raise rendering
-        return self._addressed(rendering, delivery, language)
+        return self._addressed(rendering, key, delivery, language)
 
     def _viewer(self, delivery: Delivery) -> Viewer:
         if delivery.user_id is not None:
@@ -263,19 +278,54 @@ class DeliveryMessages:
         }
         return _render_templates(name, context)
 
-    def _addressed(self, rendering: _Rendered, delivery: Delivery, language: str) -> EmailMultiAlternatives:
+    def _addressed(
+        self, rendering: _Rendered, key: tuple[object, ...], delivery: Delivery, language: str
+    ) -> EmailMultiAlternatives:
         recipient, unsubscribe = _addresses(delivery)
-        text, html = rendering.text, rendering.html
-        if self.shared:
-            text = text.replace(_RECIPIENT, recipient).replace(_UNSUBSCRIBE, unsubscribe)
-            html = html.replace(_RECIPIENT, escape(recipient)).replace(_UNSUBSCRIBE, escape(unsubscribe))
-        headers = {
-            "Message-ID": delivery.message_id,
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"Vigil alerts <alerts.{_list_domain()}>",
+        headers = _delivery_headers(message_id=delivery.message_id, unsubscribe=unsubscribe)
+        if not self.shared:
+            return _email(rendering, to=delivery.email, language=language, headers=headers)
+        own = {
+            _RECIPIENT: recipient,
+            _UNSUBSCRIBE: unsubscribe,
+            _HTML_RECIPIENT: escape(recipient),
+            _HTML_UNSUBSCRIBE: escape(unsubscribe),
+            _MESSAGE_ID: delivery.message_id,
         }
-        return _email(_Rendered(rendering.subject, text, html), to=delivery.email, language=language, headers=headers)
+        text = rendering.text.replace(_RECIPIENT, own[_RECIPIENT]).replace(_UNSUBSCRIBE, own[_UNSUBSCRIBE])
+        html = rendering.html.replace(_RECIPIENT, own[_HTML_RECIPIENT]).replace(_UNSUBSCRIBE, own[_HTML_UNSUBSCRIBE])
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepared[key] = _prepare(rendering, language)
+        return _email(
+            _Rendered(rendering.subject, text, html),
+            to=delivery.email,
+            language=language,
+            headers=headers,
+            kind=functools.partial(PreparedEmail, prepared, own),
+        )
+
+
+def _prepare(rendering: _Rendered, language: str) -> Prepared:
+    """The rendering's message, built and encoded once with a stand-in for each recipient's own."""
+    html = rendering.html.replace(_RECIPIENT, _HTML_RECIPIENT).replace(_UNSUBSCRIBE, _HTML_UNSUBSCRIBE)
+    email = _email(
+        _Rendered(rendering.subject, rendering.text, html),
+        to=_RECIPIENT,
+        language=language,
+        headers=_delivery_headers(message_id=_MESSAGE_ID, unsubscribe=_UNSUBSCRIBE),
+    )
+    return Prepared(email, (_RECIPIENT, _UNSUBSCRIBE, _HTML_RECIPIENT, _HTML_UNSUBSCRIBE, _MESSAGE_ID))
+
+
+def _delivery_headers(*, message_id: str, unsubscribe: str) -> dict[str, str]:
+    """A delivery's own headers: its Message-ID (the same at every attempt) and one-click unsubscribing."""
+    return {
+        "Message-ID": message_id,
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"Vigil alerts <alerts.{_list_domain()}>",
+    }
 
 
 def _addresses(delivery: Delivery) -> tuple[str, str]:

@@ -1,0 +1,43 @@
+"""A claim is one statement: the conditional UPDATE that only one worker can win, which on
+PostgreSQL also says that its commit need not wait for the disk (the mark "sent" that follows it
+commits synchronously, and so writes the claim to disk first)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from alerts import sending
+from alerts.models import Delivery
+from tests.alerts.pending import NOW, news_to_send, pending_delivery
+
+pytestmark = pytest.mark.django_db
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+def test_on_postgresql_a_claim_turns_off_waiting_for_the_disk_for_its_own_transaction_only():
+    news_to_send()
+    delivery = pending_delivery(email="reader@example.net")
+    assert _synchronous_commit() == "on"
+
+    # The test runs in one transaction: the claim's setting holds until that transaction ends.
+    assert sending._claim(delivery.pk, NOW) == 1
+
+    assert _synchronous_commit() == "off"
+    assert Delivery.objects.get(pk=delivery.pk).claimed_until is not None
+
+
+def test_a_delivery_is_claimed_once_until_its_lease_runs_out(settings):
+    news_to_send()
+    delivery = pending_delivery(email="reader@example.net")
+
+    assert sending._claim(delivery.pk, NOW) == 1
+    assert sending._claim(delivery.pk, NOW) is None
+    lease = NOW + dt.timedelta(seconds=settings.ALERTS_CLAIM_SECONDS)
+    assert sending._claim(delivery.pk, lease) == 2
