@@ -30,6 +30,17 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def staff_car_stolen(cast):
+    """An incident of Mopti that organisation A shares with members (TLP:GREEN), not with the public."""
+    return IncidentFactory.create(
+        region=Region.objects.get(code="ML-5"),
+        title="Staff car stolen",
+        sharing_level=SharingLevel.GREEN,
+        organisation=cast.org_a,
+        occurred_on=today(),
+    )
+
+
 @pytest.fixture
 def mali_page(mali):
     AdvisoryFactory(country=mali, level=AdvisoryLevel.DO_NOT_TRAVEL, summary="Terrorism and kidnapping.")
@@ -172,13 +183,7 @@ def test_an_import_shows_its_incidents_at_once(client, mali_page):
 def test_signed_in_members_never_get_or_leave_a_kept_page(client, mali_page):
     cast = make_cast()
     AdvisoryFactory(country=mali_page, region=Region.objects.get(code="ML-5"), level=4)
-    IncidentFactory.create(
-        region=Region.objects.get(code="ML-5"),
-        title="Staff car stolen",
-        sharing_level=SharingLevel.GREEN,
-        organisation=cast.org_a,
-        occurred_on=today(),
-    )
+    staff_car_stolen(cast)
     anonymous = client.get(MOPTI)
 
     client.force_login(cast.officer_a)
@@ -271,13 +276,7 @@ def test_a_signed_in_member_sees_each_change_at_once_though_the_public_parts_are
 
 def test_the_parts_kept_from_a_members_page_carry_nothing_of_theirs(client, mali_page):
     cast = make_cast()
-    IncidentFactory.create(
-        region=Region.objects.get(code="ML-5"),
-        title="Staff car stolen",
-        sharing_level=SharingLevel.GREEN,
-        organisation=cast.org_a,
-        occurred_on=today(),
-    )
+    staff_car_stolen(cast)
     client.force_login(cast.officer_a)
     members = {path: client.get(path) for path in (MALI, MOPTI)}
     assert all("officer_a" in text_of(page) for page in members.values())
