@@ -18,8 +18,9 @@ ids follow logging as they do in production:
 - the sharing levels, statuses and types of bench/risk.py (40% TLP:CLEAR, 80% published).
 
 Then one gunicorn per size, each with one sync worker pinned to the first core (the production
-settings and bench/api_urls.py), the requests one after another from the second core, p95 of
---requests per address, --rounds rounds in which the sizes take turns, medians, signed out:
+settings as docker-compose.yml sets them, connections to PostgreSQL kept, and bench/api_urls.py),
+the requests one after another from the second core, p95 of --requests per address, --rounds
+rounds in which the sizes take turns, medians, signed out:
 
 - the API's list with typical filters, `occurred_before=2020-09-01`, a 0.5 x 0.5 degree box around
   Mopti and Sévaré, and a box of the same size in the empty desert north of Tombouctou;
@@ -286,6 +287,8 @@ def start_server(size: int, port: int, core: int) -> subprocess.Popen[bytes]:
         "BENCH_SQL_DIR": str(sql_dir(size)),
         "DJANGO_SETTINGS_MODULE": "bench.api_settings",
         "DJANGO_DEBUG": "false",
+        # As docker-compose.yml runs the web: connections to PostgreSQL kept for a minute.
+        "DATABASE_CONN_MAX_AGE": "60",
     }
     gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"]
     return subprocess.Popen(["taskset", "-c", str(core), *gunicorn, "--log-level", "warning"], cwd=ROOT, env=env)
