@@ -118,7 +118,7 @@ def severity_label(severity: int) -> str:
     return str(SEVERITY_LABELS.get(severity, ""))
 
 
-_SELECTED = mark_safe(" selected")  # nosec B703 B308 - a constant
+SELECTED = mark_safe(" selected")  # nosec B703 B308 - a constant
 
 
 @register.simple_tag
@@ -130,7 +130,7 @@ def select_options(field: BoundField) -> str:
     return format_html_join(
         "\n",
         '<option value="{}"{}>{}</option>',
-        ((value, _SELECTED if str(value) == current else "", label) for value, label in choice_list(field)),
+        ((value, SELECTED if str(value) == current else "", label) for value, label in choice_list(field)),
     )
 
 

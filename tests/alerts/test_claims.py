@@ -33,18 +33,6 @@ def test_on_postgresql_a_claim_turns_off_waiting_for_the_disk_for_its_own_transa
     assert Delivery.objects.get(pk=delivery.pk).claimed_until is not None
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
-def test_on_postgresql_the_next_transaction_waits_for_the_disk_again():
-    news_to_send()
-    delivery = pending_delivery(email="reader@example.net")
-
-    # Without an enclosing transaction the claim commits on its own, and its setting ends with it.
-    assert sending._claim(delivery.pk, NOW) == 1
-
-    assert _synchronous_commit() == "on"
-
-
 def test_a_delivery_is_claimed_once_until_its_lease_runs_out(settings):
     news_to_send()
     delivery = pending_delivery(email="reader@example.net")
