@@ -265,12 +265,10 @@ def _risk_rows(places: Q) -> list[RiskAssessment]:
 def public_risk_incidents(country: Country, region: Region | None = None) -> int | None:
     """How many incidents the current public risk index of the country (or of one of its regions)
     counts; None before it is first computed. One query."""
-    breakdown = (
-        RiskAssessment.objects.filter(country=country, region=region, is_current=True)
-        .values_list("breakdown", flat=True)
-        .first()
-    )
-    return None if breakdown is None else int((breakdown or {}).get("incidents") or 0)
+    current = RiskAssessment.objects.current()
+    place = current.of_region(region) if region is not None else current.of_country(country)
+    breakdown = place.values_list("breakdown", flat=True).first()
+    return None if breakdown is None else int(breakdown.get("incidents") or 0)
 
 
 def _category_names(*assessments: RiskAssessment | None) -> dict[str, str]:

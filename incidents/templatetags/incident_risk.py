@@ -31,8 +31,10 @@ def member_risk(context: template.Context, place: Country | Region) -> dict[str,
         return {"risk": None}
     region = place if isinstance(place, Region) else None
     risk = next((row for row in places if row.region_id == (region.pk if region else None)), None)
-    public = public_risk_incidents(country, region) if risk is not None else None
-    if risk is None or public is None:
+    if risk is None:
+        return {"risk": None}
+    public = public_risk_incidents(country, region)
+    if public is None:
         return {"risk": None}
     counted = int(risk.breakdown.get("incidents") or 0)
     shared = max(counted - public, 0)

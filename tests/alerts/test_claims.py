@@ -21,7 +21,7 @@ def _synchronous_commit() -> str:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
-def test_on_postgresql_a_claim_turns_off_waiting_for_the_disk_for_its_own_transaction_only():
+def test_on_postgresql_a_claim_turns_off_waiting_for_the_disk_in_its_transaction():
     news_to_send()
     delivery = pending_delivery(email="reader@example.net")
     assert _synchronous_commit() == "on"
@@ -30,6 +30,20 @@ def test_on_postgresql_a_claim_turns_off_waiting_for_the_disk_for_its_own_transa
     assert sending._claim(delivery.pk, NOW) == 1
 
     assert _synchronous_commit() == "off"
+    assert Delivery.objects.get(pk=delivery.pk).claimed_until is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+# Real transactions; the data the migrations made is put back afterwards for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_the_transaction_after_a_claim_waits_for_the_disk_again():
+    news_to_send()
+    delivery = pending_delivery(email="reader@example.net")
+
+    # Outside any enclosing transaction the claim commits on its own, and its setting ends with it.
+    assert sending._claim(delivery.pk, NOW) == 1
+
+    assert _synchronous_commit() == "on"
     assert Delivery.objects.get(pk=delivery.pk).claimed_until is not None
 
 
