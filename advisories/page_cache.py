@@ -166,18 +166,55 @@ def _page_of(kept: Any, key: str, version: PageVersion) -> tuple[str, bytes, str
     return tuple(kept)
 
 
-def page_parts(code: str) -> dict[str, Any]:
-    """What a country's or region's page template needs to keep the parts of it that are the same
-    for every visitor (everything but the header and a member's own figures) in the cache, under
-    the country's version and the language: `{% cache parts.seconds "name" parts.key %}`.
+_PART_KEY = "vigil:part:{key}:{name}"
 
-    A signed-in member, or a visitor with a message waiting, gets a page rendered for them, but
-    its public parts are read from the cache: the page's data (`page`, lazy) is only computed
-    when a part is missing."""
+
+class KeptParts:
+    """The parts of a country's or region's page that are the same for every visitor (everything
+    but the page's frame and a member's own figures), kept in the cache under the country's
+    version, the language and the page (`kept_parts`). The template writes each as
+    `{% kept "name" %}...{% endkept %}` (advisories/templatetags/kept.py): a part found is written
+    as it was kept, a missing one is rendered and kept by `keep_rendered` once the page is done.
+
+    All of a page's parts are read in one round trip, with no query: when every one was found,
+    the view needs neither its country nor the page's data."""
+
+    def __init__(self, key: str | None, names: tuple[str, ...], found: dict[str, str]) -> None:
+        self.key = key
+        self.names = names
+        self.found = found
+        self.rendered: dict[str, str] = {}
+
+    @property
+    def complete(self) -> bool:
+        return all(name in self.found for name in self.names)
+
+    def kept(self, name: str) -> str | None:
+        if name not in self.names:
+            raise ValueError(f"The page's view does not read a part named {name!r}: add it to its names.")
+        return self.found.get(name)
+
+    def rendered_now(self, name: str, content: str) -> None:
+        self.rendered[name] = content
+
+    def keep_rendered(self) -> None:
+        """Keep the parts this request rendered (the view calls it once its page answered 200)."""
+        if self.key is not None and self.rendered:
+            parts = {_PART_KEY.format(key=self.key, name=name): content for name, content in self.rendered.items()}
+            cache.set_many(parts, timeout=PAGE_TIMEOUT)
+
+
+def kept_parts(code: str, names: tuple[str, ...], *, region: str = "") -> KeptParts:
+    """The kept parts `names` of the page of the country `code` (or of its region `region`) for the
+    current version and language, read in one round trip (none found for a code no country has)."""
     version, _kept = page_version(code)
-    token = version.token if version is not None else secrets.token_hex(8)
+    if version is None:
+        return KeptParts(None, names, {})
     language = get_language() or settings.LANGUAGE_CODE
-    return {"parts": {"seconds": PAGE_TIMEOUT, "key": f"{code.lower()}:{token}:{language}"}}
+    key = ":".join(filter(None, (code.lower(), region.lower(), version.token, language)))
+    keys = {_PART_KEY.format(key=key, name=name): name for name in names}
+    found = {keys[found_key]: content for found_key, content in cache.get_many(list(keys)).items()}
+    return KeptParts(key, names, found)
 
 
 def page_changed(*codes: str) -> None:

@@ -248,11 +248,24 @@ def test_a_page_rendered_for_its_visitor_reads_the_parts_kept_by_an_earlier_one(
     first = {path: client.get(path) for path in (MALI, MOPTI)}
 
     for path, page in first.items():
-        # The one query: the country or region the address names (a 404 otherwise).
-        with django_assert_num_queries(1):
+        # Every part kept: not even the country or the region is read.
+        with django_assert_num_queries(0):
             again = client.get(path)
         assert again.status_code == 200 and "ETag" not in again
         assert again.content == page.content and "Level 4: Do Not Travel" in text_of(again)
+
+
+def test_the_kept_parts_of_one_region_are_not_another_regions_and_a_made_up_region_is_still_not_found(
+    client, mali_page
+):
+    client.cookies["messages"] = "waiting"
+    mopti = text_of(client.get(MOPTI))
+    other = Region.objects.filter(country=mali_page).exclude(code="ML-5").order_by("code")[0]
+
+    page = text_of(client.get(other.get_absolute_url()))
+
+    assert other.name in page and "Mopti" in mopti and page != mopti
+    assert client.get(MALI + "regions/ml-99/").status_code == 404
 
 
 def test_a_signed_in_member_sees_each_change_at_once_though_the_public_parts_are_kept(client, mali_page, analyst):
