@@ -191,7 +191,8 @@ def deliveries_send(delivery_ids: Sequence[int]) -> SendReport:
             if attempts is None or pk not in deliveries:
                 report.skipped.append(pk)
                 continue
-            if _sent_before(pk):
+            # Only an attempt that claimed the delivery leaves a note: a first claim has none to read.
+            if attempts > 1 and _sent_before(pk):
                 report.sent.append(pk)
                 continue
             delivery = deliveries[pk]

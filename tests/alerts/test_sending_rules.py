@@ -238,6 +238,21 @@ def test_an_e_mail_sent_just_as_the_database_is_lost_is_recorded_by_the_next_cla
 
 
 @pytest.mark.django_db
+def test_a_delivery_claimed_for_the_first_time_is_sent_without_looking_for_a_note(mailoutbox):
+    news_to_send()
+    delivery = pending_delivery(email="reader@example.net")
+    # Only an earlier attempt writes a note; one for a delivery never claimed is not about it.
+    cache.set(sending._sent_note_key(delivery.pk), {"sent_at": NOW.isoformat(), "subject": "Stale"}, 60)
+
+    with time_machine.travel(NOW, tick=False):
+        report = sending.deliveries_send([delivery.pk])
+
+    delivery.refresh_from_db()
+    assert report.sent == [delivery.pk] and len(mailoutbox) == 1
+    assert (delivery.attempts, delivery.subject) == (1, mailoutbox[0].subject)
+
+
+@pytest.mark.django_db
 def test_a_delivery_recorded_as_sent_leaves_no_note_behind(mailoutbox):
     news_to_send()
     delivery = pending_delivery(email="reader@example.net")
