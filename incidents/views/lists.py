@@ -8,6 +8,8 @@ shown as an error with no incidents, with status 400, rather than being ignored.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -22,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from advisories.models import Country, Region
 
-from ..access import Viewer, may_see_reporter, viewer_for
+from ..access import Viewer, viewer_for
 from ..export import csv_lines
 from ..filters import IncidentFilter, canonical_query
 from ..models import Incident
-from ..selectors import in_order_of, incident_export_rows, incident_list_for
+from ..selectors import IncidentRow, incident_export_rows, incident_list_for, incident_rows
 from .editing import forbidden, problem_page
 
 PAGE_SIZE = 50
@@ -41,19 +43,27 @@ class IncidentPaginator(Paginator):
 
     PostgreSQL then sorts and skips only narrow (id, date) rows: page 500 of 100,000 incidents
     no longer sorts 25,000 full rows with their descriptions (see bench/incident_lists.py).
-    One query more than a plain Paginator, whatever the page.
+    One query more than a plain Paginator, whatever the page. `rows` reads the picked incidents,
+    in their order, from the queryset and their ids (`incidents.selectors.incident_rows`).
 
     The count stops at `bound`, the end of the page asked for (`get_page`) or COUNT_BOUND if that
     is further: past it, `more_than` is that bound, the list says it has more pages than the
     bound's, and the last page is not offered. Reading on is always possible, one page after
     another."""
 
-    def __init__(self, incidents: QuerySet[Incident], per_page: int) -> None:
+    def __init__(
+        self,
+        incidents: QuerySet[Incident],
+        per_page: int,
+        *,
+        rows: Callable[[QuerySet[Incident], Sequence[int]], list[IncidentRow]],
+    ) -> None:
         super().__init__(incidents, per_page)
         self.incidents = incidents
+        self.rows = rows
         self.bound = COUNT_BOUND
 
-    def get_page(self, number: int | float | str | None) -> Page[Incident]:
+    def get_page(self, number: int | float | str | None) -> Page[IncidentRow]:
         self.bound = max(COUNT_BOUND, _page_number(number) * self.per_page)
         for counted in ("count", "num_pages"):  # counted again up to the new bound
             self.__dict__.pop(counted, None)
@@ -72,14 +82,14 @@ class IncidentPaginator(Paginator):
     def pages_more_than(self) -> int:
         return self.bound // self.per_page
 
-    def page(self, number: int | str) -> Page[Incident]:
+    def page(self, number: int | str) -> Page[IncidentRow]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.incidents.values_list("pk", flat=True)[bottom:top])
-        return Page(in_order_of(self.incidents, ids), number, self)
+        return Page(self.rows(self.incidents, ids), number, self)
 
 
 def _page_number(number: int | float | str | None) -> int:
@@ -197,12 +207,10 @@ def _list_page(
         request.GET or None, incidents, country=country, with_region=region is None, signed_in=signed_in
     )
     valid = filterset.form.is_valid() if filterset.is_bound else True
-    page: Page[Incident] | None = None
+    page: Page[IncidentRow] | None = None
     if valid:
-        page = IncidentPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        for incident in page.object_list:
-            # The reporting organisation, or None where the viewer may not learn it.
-            setattr(incident, "shown_reporter", incident.organisation if may_see_reporter(viewer, incident) else None)  # noqa: B010
+        paginator = IncidentPaginator(filterset.qs, PAGE_SIZE, rows=partial(incident_rows, viewer=viewer))
+        page = paginator.get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "heading": heading,
         "filter": filterset,
