@@ -12,12 +12,15 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from advisories.selectors import name_sort_key
 from incidents.access import may_see_reporter, viewer_for
 from incidents.models import DatePrecision, IncidentActor, IncidentType, ReviewStatus, SharingLevel
 from incidents.selectors import incident_list_for, incident_rows
-from incidents.templatetags.incidents import detail_urls
+from incidents.templatetags.incidents import _html, detail_urls
 from tests.factories import ActorFactory, IncidentFactory
 from tests.incidents.pages import listed_titles, sign_in
 
@@ -141,3 +144,11 @@ def test_the_choices_follow_the_countries_order_and_are_read_without_server_side
     assert '<option value="ML" selected>' in select
     regions = html.split('<select name="region"', 1)[1].split("</select>", 1)[0]
     assert 'value="ML-BKO"' in regions
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['Convoy "attacked" <near> Gao & Ansongo', mark_safe("<em>kept as it is</em>"), gettext_lazy("Date"), 42, None],
+)
+def test_the_rows_escape_each_value_as_format_html_does(value):
+    assert _html("<td>{}</td>", value) == format_html("<td>{}</td>", value)
