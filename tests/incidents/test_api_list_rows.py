@@ -10,12 +10,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.http import QueryDict
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
 from advisories.models import Region
+from incidents.api.filters import IncidentApiFilter
 from incidents.api.serializers import IncidentBriefSerializer, IncidentFeatureSerializer
 from incidents.models import DatePrecision, Incident, IncidentType, SharingLevel
+from incidents.selectors import incident_rows_for
 from tests.api.clients import client_of
 from tests.api.incidents_api import INCIDENTS
 from tests.factories import IncidentFactory
@@ -198,6 +201,29 @@ def test_organisation_bs_officer_sees_its_own_amber_and_red_incidents(cast, org_
     # The test above would pass on an empty list: the incidents are there for those who may see them.
     assert listed(client_of(cast.officer_b), INCIDENTS) >= org_b_only
     assert listed(client_of(cast.officer_b), f"{GEOJSON}?bbox=-5,14,-3,15") >= org_b_only
+
+
+# Filters -----------------------------------------------------------------------------------------
+
+
+def test_the_list_builds_only_the_filters_its_query_names():
+    filters = IncidentApiFilter(QueryDict("severity_min=4&date_from=2024-01-01"), incident_rows_for(None))
+
+    assert set(filters.filters) == {"severity_min", "occurred_after"}
+    assert set(IncidentApiFilter(QueryDict("region=ml-5"), incident_rows_for(None)).filters) == {"region"}
+
+
+def test_filters_named_by_the_query_still_narrow_the_list_and_refuse_what_names_nothing(cast, assorted):
+    def titles(query: str) -> set[str]:
+        response = client_of(cast.reader_a).get(f"{INCIDENTS}?{query}")
+        assert response.status_code == 200, response.json()
+        return {row["title"] for row in response.json()["results"]}
+
+    assert titles("date_to=2021-12-31") == {"Journalist taken hostage"}
+    assert titles("region=ML-5&severity_min=3&sharing_level=amber") == {"Staff vehicle robbed at a false checkpoint"}
+    refused = client_of(cast.reader_a).get(f"{INCIDENTS}?country=zz&occurred_after=2024-13-45")
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"country", "occurred_after"}
 
 
 # Cost -------------------------------------------------------------------------------------------
