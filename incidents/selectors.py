@@ -74,7 +74,7 @@ EXPORT_BATCH_SIZE = 2000
 # What a row of the API's list shows of an incident, read as plain values: its type, category and
 # place are named by their joined columns. Building model instances through select_related and
 # serializing them field by field cost more than the query itself (bench/lists_at_scale.py); the
-# rows are written by incidents.api.serializers.brief_row, which keeps IncidentBriefSerializer's form.
+# rows are written by incidents.api.serializers.brief_rows, which keeps IncidentBriefSerializer's form.
 ROW_COLUMNS = (
     "id",
     "title",

@@ -58,8 +58,8 @@ from .serializers import (
     IncidentWriteSerializer,
     MyOrganisationSerializer,
     RetractSerializer,
-    brief_row,
-    feature_row,
+    brief_rows,
+    feature_rows,
 )
 
 if TYPE_CHECKING:
@@ -289,7 +289,7 @@ class IncidentViewSet(
 
     def get_queryset(self) -> QuerySet[Incident]:
         # The list and GeoJSON pages are read as rows of plain values (IncidentPagination),
-        # written by brief_row and feature_row.
+        # written by brief_rows and feature_rows.
         if self.action == "list":
             return incident_rows_for(self.request.user)
         if self.action == "geojson":
@@ -313,8 +313,8 @@ class IncidentViewSet(
         return context | {"viewer": viewer_for(self.request.user)}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The rows as brief_row writes them; IncidentBriefSerializer is the form documented."""
-        return self.get_paginated_response([brief_row(row) for row in self._rows_page()])
+        """The rows as brief_rows writes them; IncidentBriefSerializer is the form documented."""
+        return self.get_paginated_response(brief_rows(self._rows_page()))
 
     def _rows_page(self) -> Rows:
         """The page asked for, of the list or of GeoJSON, as IncidentPagination reads it: rows of
@@ -408,7 +408,7 @@ class IncidentViewSet(
         pagination_class=GeoJSONPagination,
     )
     def geojson(self, request: Request) -> Response:
-        return self.get_paginated_response([feature_row(row) for row in self._rows_page()])
+        return self.get_paginated_response(feature_rows(self._rows_page()))
 
     def _review(self, request: Request, service: Callable[..., Incident], **values: Any) -> Response:
         """Run a review service on the incident; the answer is the incident as the service left it:

@@ -1,5 +1,5 @@
-"""The API's incident list and GeoJSON, written from plain rows (incident_row_values, brief_row,
-feature_row) rather than through IncidentBriefSerializer: what they give is exactly what the
+"""The API's incident list and GeoJSON, written from plain rows (incident_row_values, brief_rows,
+feature_rows) rather than through IncidentBriefSerializer: what they give is exactly what the
 serializer that the schema documents gives, and the rows come only from what the viewer may see."""
 
 from __future__ import annotations
