@@ -75,17 +75,54 @@ RECENT_PUBLIC_INCIDENTS = 10
 EXPORT_BATCH_SIZE = 2000
 
 
+# What a row of the API's list shows of an incident, read as plain values: its type, category and
+# place are named by their joined columns. Building model instances through select_related and
+# serializing them field by field cost more than the query itself (bench/lists_at_scale.py); the
+# rows are written by incidents.api.serializers.brief_rows, which keeps IncidentBriefSerializer's form.
+ROW_COLUMNS = (
+    "id",
+    "title",
+    "incident_type__slug",
+    "incident_type__name",
+    "incident_type__category__slug",
+    "incident_type__category__name",
+    "severity",
+    "occurred_on",
+    "date_precision",
+    "country__code",
+    "country__name",
+    "region__code",
+    "region__name",
+    "sharing_level",
+    "status",
+    "killed",
+    "injured",
+    "abducted",
+    "updated_at",
+)
+# A GeoJSON feature's columns: a row's, and where it is.
+FEATURE_COLUMNS = (*ROW_COLUMNS, "latitude", "longitude")
+
+
 def incident_rows_for(user: AnyUser | Viewer | None) -> QuerySet[Incident]:
-    """What the user may see, with only what the API's list rows and GeoJSON features show: the
-    place and type joined, no actors, target types or organisation, no long text, place name or
-    external id."""
-    return (
-        incidents_visible_to(user)
-        .prefetch_related(None)
-        .select_related(None)
-        .select_related("country", "region", "incident_type__category")
-        .defer(*LONG_TEXTS, "place_name", "external_id")
-    )
+    """What the user may see, for the API's list rows and GeoJSON features, to be read with
+    incident_row_values once filtered: nothing joined yet, so that a page's ids (IncidentPagination)
+    are read from the incidents alone."""
+    return incidents_visible_to(user).prefetch_related(None).select_related(None)
+
+
+def incident_row_values(
+    incidents: QuerySet[Incident], *, coordinates: bool = False
+) -> QuerySet[Incident, dict[str, Any]]:
+    """The incidents of an (already filtered, access-checked) queryset as rows of ROW_COLUMNS
+    (with `coordinates`, FEATURE_COLUMNS)."""
+    return incidents.values(*(FEATURE_COLUMNS if coordinates else ROW_COLUMNS))
+
+
+def rows_in_order_of(rows: QuerySet[Incident, dict[str, Any]], ids: Sequence[int]) -> list[dict[str, Any]]:
+    """in_order_of for rows read as values (incident_row_values): those with these ids, in their order."""
+    found = {row["id"]: row for row in rows.filter(pk__in=ids).order_by()}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def incident_list_for(

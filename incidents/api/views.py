@@ -9,7 +9,7 @@ services, which check the caller's rights and every rule about an incident thems
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
@@ -39,7 +39,14 @@ from config.api.views import (
 from .. import services
 from ..access import Viewer, can_edit_incident, may_see_reporter, officer_organisations, viewer_for
 from ..models import Actor, Incident, IncidentActor, IncidentType, Membership
-from ..selectors import in_order_of, incident_for_viewer, incident_rows_for, incidents_visible_to, memberships_of
+from ..selectors import (
+    incident_for_viewer,
+    incident_row_values,
+    incident_rows_for,
+    incidents_visible_to,
+    memberships_of,
+    rows_in_order_of,
+)
 from .filters import DATES_BOUNDED, LISTED_BY, ActorFilter, IncidentApiFilter, IncidentTypeFilter
 from .serializers import (
     ActorSerializer,
@@ -51,10 +58,15 @@ from .serializers import (
     IncidentWriteSerializer,
     MyOrganisationSerializer,
     RetractSerializer,
+    brief_rows,
+    feature_rows,
 )
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+# A page of the list or of GeoJSON, as IncidentPagination reads it (incident_row_values).
+Rows = list[dict[str, Any]]
 
 # Serializer names that differ from IncidentFields' names.
 FIELD_NAMES = {"type": "incident_type"}
@@ -78,6 +90,8 @@ class IncidentPagination(CursorPagination):
 
     # The positions of an order named LISTED_BY are ids: checked as the id.
     position_field = "id"
+    # Whether the rows hold the coordinates too (GeoJSON features).
+    coordinates = False
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
         if LISTED_BY in queryset.query.annotations:
@@ -85,16 +99,18 @@ class IncidentPagination(CursorPagination):
         return tuple(super().get_ordering(request, queryset, view))
 
     def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any] | None:
+        """A page of `queryset` (incident_rows_for, filtered) as rows of plain values (incident_row_values)."""
+        rows = incident_row_values(queryset, coordinates=self.coordinates)
         if LISTED_BY not in queryset.query.annotations:
-            return super().paginate_queryset(queryset, request, view)
-        # Ids (and the annotation) only: the cursor links are made from these.
-        narrow = queryset.select_related(None).only("pk")
+            return super().paginate_queryset(rows, request, view)
+        # Ids (and the annotation) only, from the incidents alone: the cursor links are made from these.
+        narrow = queryset.values("pk", LISTED_BY)
         if DATES_BOUNDED in queryset.query.annotations:
             narrow = self._bounded(narrow, request)
         page = super().paginate_queryset(narrow, request, view)
         if not page:
             return page
-        return in_order_of(queryset, [entry.pk for entry in page])
+        return rows_in_order_of(rows, [entry["pk"] for entry in page])
 
     def _bounded(self, narrow: QuerySet[Any], request: Request) -> QuerySet[Any]:
         """`narrow` with `id >= ` the lowest id among the page's size of incidents of the latest
@@ -122,6 +138,7 @@ class GeoJSONPagination(IncidentPagination):
 
     page_size = 500
     max_page_size = 5000
+    coordinates = True
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(
@@ -271,8 +288,12 @@ class IncidentViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Incident]:
-        if self.action in ("list", "geojson"):
+        # The list and GeoJSON pages are read as rows of plain values (IncidentPagination),
+        # written by brief_rows and feature_rows.
+        if self.action == "list":
             return incident_rows_for(self.request.user)
+        if self.action == "geojson":
+            return incident_rows_for(self.request.user).filter(latitude__isnull=False, longitude__isnull=False)
         # An incident's own answer names its actors itself (_with_links), not through this prefetch.
         return incidents_visible_to(self.request.user).prefetch_related(None)
 
@@ -290,6 +311,17 @@ class IncidentViewSet(
         if self.action in ("list", "geojson"):
             return context
         return context | {"viewer": viewer_for(self.request.user)}
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The rows as brief_rows writes them; IncidentBriefSerializer is the form documented."""
+        return self.get_paginated_response(brief_rows(self._rows_page()))
+
+    def _rows_page(self) -> Rows:
+        """The page asked for, of the list or of GeoJSON, as IncidentPagination reads it: rows of
+        plain values (incident_row_values)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # IncidentPagination always makes pages
+        return cast(Rows, page)
 
     def get_object(self) -> Incident:
         return _with_links(incident_for_viewer(self.request.user, int(self.kwargs["pk"])))
@@ -376,9 +408,7 @@ class IncidentViewSet(
         pagination_class=GeoJSONPagination,
     )
     def geojson(self, request: Request) -> Response:
-        incidents = self.filter_queryset(self.get_queryset()).filter(latitude__isnull=False, longitude__isnull=False)
-        page = self.paginate_queryset(incidents)
-        return self.get_paginated_response(IncidentFeatureSerializer(page, many=True).data)
+        return self.get_paginated_response(feature_rows(self._rows_page()))
 
     def _review(self, request: Request, service: Callable[..., Incident], **values: Any) -> Response:
         """Run a review service on the incident; the answer is the incident as the service left it:
