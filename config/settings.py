@@ -101,6 +101,17 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 # A kept connection that the server closed (a restart, a failover) is replaced before a request
 # uses it, instead of failing that request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's parallel plans: Vigil's queries read a page of rows through an index, and the
+# workers of a parallel plan take milliseconds to start, more than the scan they would share (the
+# API's list in a 0.5-degree box at 1,000,000 incidents: 7 ms with two workers, 0.3 ms without;
+# bench/lists_at_scale.py). DATABASE_PARALLEL_WORKERS is max_parallel_workers_per_gather for
+# Vigil's connections; empty leaves the server's own. Options in DATABASE_URL are kept.
+DATABASE_PARALLEL_WORKERS = env.str("DATABASE_PARALLEL_WORKERS", default="0")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PARALLEL_WORKERS:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(None, (_options.get("options"), f"-c max_parallel_workers_per_gather={int(DATABASE_PARALLEL_WORKERS)}"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up PostgreSQL; SQLite, the embedded default, builds them
 # without the included columns, which is what we want there.
