@@ -101,12 +101,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 # A kept connection that the server closed (a restart, a failover) is replaced before a request
 # uses it, instead of failing that request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's parallel plans: Vigil's queries read a page of rows through an index, and the
-# workers of a parallel plan take milliseconds to start, more than the scan they would share (the
-# API's list in a 0.5-degree box at 1,000,000 incidents: 7 ms with two workers, 0.3 ms without;
-# bench/lists_at_scale.py). DATABASE_PARALLEL_WORKERS is max_parallel_workers_per_gather for
-# Vigil's connections; empty leaves the server's own. Options in DATABASE_URL are kept.
-DATABASE_PARALLEL_WORKERS = env.str("DATABASE_PARALLEL_WORKERS", default="0")
+# PostgreSQL's parallel plans: max_parallel_workers_per_gather for Vigil's connections; empty
+# leaves the server's own. The web process (config/wsgi.py) sets 0: its queries read a page of rows
+# through an index, and the workers of a parallel plan take longer to start than the scan they
+# would share (the API's list in a 0.5-degree box at 1,000,000 incidents: 7 ms with two workers,
+# 0.3 ms without; bench/lists_at_scale.py). Options in DATABASE_URL are kept.
+DATABASE_PARALLEL_WORKERS = env.str("DATABASE_PARALLEL_WORKERS", default="")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PARALLEL_WORKERS:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join(
