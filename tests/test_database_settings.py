@@ -39,7 +39,10 @@ def database_options(*, web: bool = False, **variables: str) -> dict[str, str]:
 def test_on_postgresql_the_web_process_plans_without_parallel_workers_and_a_worker_as_the_server_says():
     database = connection.settings_dict
     url = f"postgres://{quote(database['USER'] or '')}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    show = "from django.db import connection; cursor = connection.cursor(); cursor.execute('SHOW max_parallel_workers_per_gather'); print(cursor.fetchone()[0])"
+    show = (
+        "from django.db import connection; cursor = connection.cursor(); "
+        "cursor.execute('SHOW max_parallel_workers_per_gather'); print(cursor.fetchone()[0])"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('max_parallel_workers_per_gather', false)")
         servers = cursor.fetchone()[0]
