@@ -516,12 +516,6 @@ def country_by_code(code: str) -> Country | None:
     return Country.objects.filter(code=code.upper()).first()
 
 
-def country_page(code: str) -> CountryPage | None:
-    """Everything the public country page shows, or None for an unknown country code."""
-    country = country_by_code(code)
-    return country_page_of(country) if country is not None else None
-
-
 def country_page_of(country: Country) -> CountryPage:
     """Everything the public page of `country` shows."""
     advisories = _current_advisories(country)
@@ -577,13 +571,6 @@ def region_by_codes(country_code: str, region_code: str) -> Region | None:
         .select_related("country")
         .first()
     )
-
-
-def region_page(country_code: str, region_code: str) -> RegionPage | None:
-    """Everything the public region page shows, or None when the region is unknown or belongs
-    to another country than the one in the address."""
-    region = region_by_codes(country_code, region_code)
-    return region_page_of(region) if region is not None else None
 
 
 def region_page_of(region: Region) -> RegionPage:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from itertools import islice
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -47,12 +47,17 @@ def memberships_of(user: AnyUser | None) -> QuerySet[Membership]:
     return Membership.objects.filter(user_id=user.pk, organisation__is_active=True).select_related("organisation")
 
 
-def in_order_of(incidents: QuerySet[Incident], ids: Sequence[int]) -> list[Incident]:
+# An incident as a queryset reads it: a model instance, or a row of values.
+_Row = TypeVar("_Row", Incident, dict[str, Any])
+
+
+def in_order_of(incidents: QuerySet[Incident, _Row], ids: Sequence[int]) -> list[_Row]:
     """The incidents of `incidents` with these ids, in their order: the second query of a page
     whose ids were picked first from a narrow index. One that left the queryset in between
-    (retracted, shared less, moved) is left out, not an error."""
-    rows = {incident.pk: incident for incident in incidents.filter(pk__in=ids)}
-    return [rows[pk] for pk in ids if pk in rows]
+    (retracted, shared less, moved) is left out, not an error. The incidents are read as the
+    queryset reads them: model instances, or rows of values with their "id"."""
+    found = {row["id"] if isinstance(row, dict) else row.pk: row for row in incidents.filter(pk__in=ids).order_by()}
+    return [found[pk] for pk in ids if pk in found]
 
 
 # Incident lists, the CSV export and the public pages' recent incidents ---------------------
@@ -119,12 +124,6 @@ def incident_row_values(
     return incidents.values(*(FEATURE_COLUMNS if coordinates else ROW_COLUMNS))
 
 
-def rows_in_order_of(rows: QuerySet[Incident, dict[str, Any]], ids: Sequence[int]) -> list[dict[str, Any]]:
-    """in_order_of for rows read as values (incident_row_values): those with these ids, in their order."""
-    found = {row["id"]: row for row in rows.filter(pk__in=ids).order_by()}
-    return [found[pk] for pk in ids if pk in found]
-
-
 def incident_list_for(
     user: AnyUser | Viewer | None,
     *,
@@ -184,18 +183,15 @@ _ROW_FIELDS = (
 def incident_rows(incidents: QuerySet[Incident], ids: Sequence[int], *, viewer: Viewer) -> list[IncidentRow]:
     """The rows of a list page: the incidents of `incidents` (already access-checked and filtered)
     with these ids, in their order, read as values of the columns shown, in two queries (the rows,
-    their actors). One that left the queryset after its id was picked is left out, as `in_order_of`
-    does. Building model instances with their five related objects cost more than the query."""
-    found = {
-        row["id"]: row
-        for row in incidents.select_related(None).prefetch_related(None).filter(pk__in=ids).values(*_ROW_FIELDS)
-    }
+    their actors). One that left the queryset after its id was picked is left out (`in_order_of`).
+    Building model instances with their five related objects cost more than the query."""
+    rows = in_order_of(incidents.select_related(None).prefetch_related(None).values(*_ROW_FIELDS), ids)
     actors: dict[int, list[str]] = defaultdict(list)
     # As the incident's `actors` relation lists them: by name, once for each role.
-    links = IncidentActor.objects.filter(incident_id__in=list(found)).order_by("actor__name")
+    links = IncidentActor.objects.filter(incident_id__in=[row["id"] for row in rows]).order_by("actor__name")
     for incident_id, name in links.values_list("incident_id", "actor__name"):
         actors[incident_id].append(name)
-    return [_row(found[pk], actors[pk], viewer) for pk in ids if pk in found]
+    return [_row(row, actors[row["id"]], viewer) for row in rows]
 
 
 def _row(values: dict[str, Any], actors: list[str], viewer: Viewer) -> IncidentRow:

@@ -40,12 +40,12 @@ from .. import services
 from ..access import Viewer, can_edit_incident, may_see_reporter, officer_organisations, viewer_for
 from ..models import Actor, Incident, IncidentActor, IncidentType, Membership
 from ..selectors import (
+    in_order_of,
     incident_for_viewer,
     incident_row_values,
     incident_rows_for,
     incidents_visible_to,
     memberships_of,
-    rows_in_order_of,
 )
 from .filters import DATES_BOUNDED, LISTED_BY, ActorFilter, IncidentApiFilter, IncidentTypeFilter
 from .serializers import (
@@ -110,7 +110,7 @@ class IncidentPagination(CursorPagination):
         page = super().paginate_queryset(narrow, request, view)
         if not page:
             return page
-        return rows_in_order_of(rows, [entry["pk"] for entry in page])
+        return in_order_of(rows, [entry["pk"] for entry in page])
 
     def _bounded(self, narrow: QuerySet[Any], request: Request) -> QuerySet[Any]:
         """`narrow` with `id >= ` the lowest id among the page's size of incidents of the latest

@@ -118,8 +118,9 @@ def test_the_revisions_of_a_report_are_the_published_ones_newest_first(report):
 
 
 def test_the_report_matches_the_current_revision_the_country_page_shows(report):
-    page = selectors.country_page("ml")
-    assert page is not None
+    country = selectors.country_by_code("ml")
+    assert country is not None
+    page = selectors.country_page_of(country)
 
     (row,) = results("/security-reports/", {"country": "ml"})
 

@@ -96,8 +96,10 @@ def test_a_country_detail_without_an_advisory_has_nulls(mali_advisories):
 
 
 def test_the_levels_are_those_the_country_page_shows(mali_advisories):
-    page = selectors.country_page("ml")
-    assert page is not None and page.advisory is not None
+    country = selectors.country_by_code("ml")
+    assert country is not None
+    page = selectors.country_page_of(country)
+    assert page.advisory is not None
 
     body = get("/countries/ml/").json()
 
@@ -196,8 +198,9 @@ def test_a_region_detail_adds_the_summary_and_source_of_the_advisory_that_applie
 
 def test_the_region_level_is_the_one_the_region_page_shows(mali_advisories):
     for code in ("ML-BKO", "ML-7"):
-        page = selectors.region_page("ml", code)
-        assert page is not None
+        region = selectors.region_by_codes("ml", code)
+        assert region is not None
+        page = selectors.region_page_of(region)
         shown = page.advisory or page.country_advisory
         assert shown is not None
         body = get(f"/regions/{code.lower()}/").json()
